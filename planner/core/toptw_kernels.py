@@ -1,0 +1,617 @@
+"""Numba kernels of the TOPTW iterated local search (see ``planner.core.toptw``).
+
+Everything here works on flat numpy arrays bundled in two named tuples:
+
+* ``KInst`` — the instance: travel/cost matrices, per-visit location/service/score, per-(tour, visit)
+  time windows as offsets into flat ``wE``/``wL`` arrays, tour specs, precedence in CSR form.
+* ``KSol`` — one solution: routes ``R[k, :rl[k]]`` plus per-position bookkeeping that makes an
+  insertion test O(1) (O(#windows) with several windows):
+  ``ST`` earliest service start, ``EL`` effective location (a break sits where the previous located stop
+  is), ``LA`` latest arrival keeping the rest of the route feasible (the multi-window generalisation of
+  Vansteenwegen's maxShift), ``NL`` next located location at or after a position (or the tour end).
+
+Feasibility of an insertion = forward to the inserted visit, then compare the new arrival at the next
+*located* stop with its ``LA`` (breaks in between are simulated, since their position moves with them).
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+from numba import njit
+
+NEG = -1e300  # "no feasible start"
+EPS = 1e-7  # float slack on time comparisons (benchmark data are exact integers, unaffected)
+
+KInst = namedtuple(
+    "KInst",
+    [
+        "T", "C", "loc", "svc", "sc", "woff", "wcnt", "wE", "wL",
+        "ts", "te", "to", "tc", "pp_off", "pp", "sp_off", "sp", "hasprec", "anyprec",
+    ],
+)
+KSol = namedtuple("KSol", ["R", "rl", "ST", "EL", "LA", "NL", "vt", "vp"])
+
+
+def new_sol(n: int, m: int) -> KSol:
+    """Empty solution arrays for ``n`` visits and ``m`` tours."""
+    cap = n + 1
+    return KSol(
+        np.zeros((m, cap), np.int64), np.zeros(m, np.int64), np.zeros((m, cap)), np.zeros((m, cap), np.int64),
+        np.zeros((m, cap)), np.zeros((m, cap + 1), np.int64), -np.ones(n, np.int64), np.zeros(n, np.int64),
+    )
+
+
+# --------------------------------------------------------------------------------------------- rng
+@njit(cache=True)
+def _rand(rng: np.ndarray) -> np.uint64:
+    # xorshift64*: own state array so concurrent solves (threads) never share a stream
+    x = rng[0]
+    x ^= x >> np.uint64(12)
+    x ^= x << np.uint64(25)
+    x ^= x >> np.uint64(27)
+    rng[0] = x
+    return x * np.uint64(2685821657736338717)
+
+
+@njit(cache=True)
+def _randint(rng: np.ndarray, n: int) -> int:
+    if n <= 1:
+        return 0
+    return int((_rand(rng) >> np.uint64(11)) % np.uint64(n))
+
+
+@njit(cache=True)
+def _uniform(rng: np.ndarray) -> float:
+    return float(_rand(rng) >> np.uint64(11)) / 9007199254740992.0
+
+
+# ------------------------------------------------------------------------------------ time windows
+@njit(cache=True)
+def _resolve(I, k, v, a):
+    """Earliest service start at visit v on tour k when arriving at a (NEG if no window left)."""
+    o = I.woff[k, v]
+    for w in range(o, o + I.wcnt[k, v]):
+        if a <= I.wL[w] + EPS:
+            e = I.wE[w]
+            return e if e > a else a
+    return NEG
+
+
+@njit(cache=True)
+def _latest(I, k, v, ls):
+    """Latest arrival at v such that its start is <= ls (NEG if impossible)."""
+    o = I.woff[k, v]
+    res = NEG
+    for w in range(o, o + I.wcnt[k, v]):
+        if I.wE[w] <= ls + EPS:
+            lw = I.wL[w]
+            res = lw if lw < ls else ls
+        else:
+            break
+    return res
+
+
+# ------------------------------------------------------------------------------- route bookkeeping
+@njit(cache=True)
+def _forward(I, S, k):
+    """Recompute ST/EL of tour k; return first infeasible position, rl if late at the end, -1 if ok."""
+    t = I.to[k]
+    eff = I.ts[k]
+    n = S.rl[k]
+    for i in range(n):
+        v = S.R[k, i]
+        lv = I.loc[v]
+        if lv >= 0:
+            a = t + I.T[eff, lv]
+            eff = lv
+        else:
+            a = t
+        s = _resolve(I, k, v, a)
+        if s == NEG:
+            return i
+        S.ST[k, i] = s
+        S.EL[k, i] = eff
+        t = s + I.svc[v]
+    if t + I.T[eff, I.te[k]] > I.tc[k] + EPS:
+        return n
+    return -1
+
+
+@njit(cache=True)
+def _remove_at(S, k, i):
+    v = S.R[k, i]
+    for j in range(i, S.rl[k] - 1):
+        S.R[k, j] = S.R[k, j + 1]
+    S.rl[k] -= 1
+    S.vt[v] = -1
+
+
+@njit(cache=True)
+def _insert_at(S, k, i, v):
+    for j in range(S.rl[k], i, -1):
+        S.R[k, j] = S.R[k, j - 1]
+    S.R[k, i] = v
+    S.rl[k] += 1
+    S.vt[v] = k
+
+
+@njit(cache=True)
+def _update(I, S, k):
+    """Refresh all bookkeeping of tour k, dropping visits if the route became infeasible.
+
+    Removing a visit can make a route infeasible when travel times break the triangle inequality
+    (truncated distances do, by one unit), hence the repair loop.
+    """
+    while True:
+        bad = _forward(I, S, k)
+        if bad < 0 or S.rl[k] == 0:
+            break
+        _remove_at(S, k, bad if bad < S.rl[k] else S.rl[k] - 1)
+    n = S.rl[k]
+    nl = I.te[k]
+    S.NL[k, n] = nl
+    la_next = I.tc[k]
+    for i in range(n - 1, -1, -1):
+        v = S.R[k, i]
+        S.vt[v] = k
+        S.vp[v] = i
+        if i == n - 1:
+            tr = I.T[S.EL[k, i], I.te[k]]
+        else:
+            w = S.R[k, i + 1]
+            tr = I.T[S.EL[k, i], I.loc[w]] if I.loc[w] >= 0 else 0.0
+        S.LA[k, i] = _latest(I, k, v, la_next - I.svc[v] - tr)
+        la_next = S.LA[k, i]
+        if I.loc[v] >= 0:
+            nl = I.loc[v]
+        S.NL[k, i] = nl
+
+
+@njit(cache=True)
+def _prec_violated(I, S, b):
+    k = S.vt[b]
+    for j in range(I.pp_off[b], I.pp_off[b + 1]):
+        a = I.pp[j]
+        if S.vt[a] != k or S.vp[a] >= S.vp[b]:
+            return True
+    return False
+
+
+@njit(cache=True)
+def _refresh_all(I, S):
+    """Update every tour, then drop visits whose precedence predecessor is gone (repeat to fixpoint)."""
+    m = S.rl.shape[0]
+    for k in range(m):
+        _update(I, S, k)
+    if not I.anyprec:
+        return
+    changed = True
+    while changed:
+        changed = False
+        for k in range(m):
+            i = 0
+            while i < S.rl[k]:
+                b = S.R[k, i]
+                if I.hasprec[b] and _prec_violated(I, S, b):
+                    _remove_at(S, k, i)
+                    _update(I, S, k)
+                    changed = True
+                    i = 0
+                else:
+                    i += 1
+
+
+@njit(cache=True)
+def _check_rest(I, S, k, p, ready, eff):
+    """Can the old positions p.. of tour k follow when free at `ready` at location `eff`?"""
+    for i in range(p, S.rl[k]):
+        v = S.R[k, i]
+        lv = I.loc[v]
+        if lv >= 0:
+            return ready + I.T[eff, lv] <= S.LA[k, i] + EPS
+        s = _resolve(I, k, v, ready)
+        if s == NEG:
+            return False
+        ready = s + I.svc[v]
+    return ready + I.T[eff, I.te[k]] <= I.tc[k] + EPS
+
+
+@njit(cache=True)
+def _prec_ins_ok(I, S, k, v, p):
+    for j in range(I.pp_off[v], I.pp_off[v + 1]):
+        a = I.pp[j]
+        if S.vt[a] != k or S.vp[a] >= p:
+            return False
+    for j in range(I.sp_off[v], I.sp_off[v + 1]):
+        b = I.sp[j]
+        if S.vt[b] >= 0 and (S.vt[b] != k or S.vp[b] < p):
+            return False
+    return True
+
+
+@njit(cache=True)
+def _eval_ins(I, S, k, v, p):
+    """Added time of inserting v before position p of tour k (-1 if infeasible)."""
+    if I.hasprec[v] and not _prec_ins_ok(I, S, k, v, p):
+        return -1.0
+    if p == 0:
+        ready = I.to[k]
+        eff = I.ts[k]
+    else:
+        ready = S.ST[k, p - 1] + I.svc[S.R[k, p - 1]]
+        eff = S.EL[k, p - 1]
+    lv = I.loc[v]
+    if lv >= 0:
+        a = ready + I.T[eff, lv]
+        neff = lv
+    else:
+        a = ready
+        neff = eff
+    s = _resolve(I, k, v, a)
+    if s == NEG:
+        return -1.0
+    if not _check_rest(I, S, k, p, s + I.svc[v], neff):
+        return -1.0
+    d = (s - a) + I.svc[v]
+    if lv >= 0:
+        nl = S.NL[k, p]
+        d += I.T[eff, lv] + I.T[lv, nl] - I.T[eff, nl]
+    return d if d > 0.0 else 0.0
+
+
+@njit(cache=True)
+def _best_pos(I, S, k, v, BD, BP):
+    """Cheapest feasible position of v on tour k (BD = -1 if none).
+
+    Ready times and latest arrivals both increase along a route, so only a contiguous range of positions
+    can host v: from the first whose latest arrival admits v's earliest window end-of-service, to the last
+    whose predecessor is free before v's latest window start. Binary search + early break.
+    """
+    bd = -1.0
+    bp = -1
+    n = S.rl[k]
+    o = I.woff[k, v]
+    c = I.wcnt[k, v]
+    emin = I.wE[o] + I.svc[v] - EPS
+    lmax = I.wL[o + c - 1] + EPS
+    lo = 0
+    hi = n
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if S.LA[k, mid] < emin:
+            lo = mid + 1
+        else:
+            hi = mid
+    for p in range(lo, n + 1):
+        if p > 0 and S.ST[k, p - 1] + I.svc[S.R[k, p - 1]] > lmax:
+            break
+        d = _eval_ins(I, S, k, v, p)
+        if d >= 0.0 and (bd < 0.0 or d < bd):
+            bd = d
+            bp = p
+    BD[v, k] = bd
+    BP[v, k] = bp
+
+
+@njit(cache=True)
+def _recompute_tour(I, S, k, BD, BP, all_v):
+    """Refresh best insertions on tour k; after an insertion (all_v False) only still-feasible ones,
+    since adding a visit only consumes slack."""
+    for v in range(S.vt.shape[0]):
+        if S.vt[v] < 0 and I.wcnt[k, v] > 0 and I.sc[v] > 0.0:
+            if all_v or BD[v, k] >= 0.0:
+                _best_pos(I, S, k, v, BD, BP)
+        else:
+            BD[v, k] = -1.0
+
+
+@njit(cache=True)
+def _fill(I, S, BD, BP, noise, rng):
+    """Greedy insertion by score^2 / added time until nothing fits (Vansteenwegen et al. 2009)."""
+    n, m = BD.shape
+    for k in range(m):
+        _recompute_tour(I, S, k, BD, BP, True)
+    while True:
+        best = -1.0
+        bv = -1
+        bk = -1
+        for v in range(n):
+            if S.vt[v] >= 0:
+                continue
+            for k in range(m):
+                d = BD[v, k]
+                if d < 0.0:
+                    continue
+                r = I.sc[v] * I.sc[v] / (d + 1e-6)
+                if noise > 0.0:
+                    r *= 1.0 + noise * _uniform(rng)
+                if r > best:
+                    best = r
+                    bv = v
+                    bk = k
+        if bv < 0:
+            break
+        _insert_at(S, bk, BP[bv, bk], bv)
+        _update(I, S, bk)
+        _recompute_tour(I, S, bk, BD, BP, False)
+
+
+# ----------------------------------------------------------------------------------------- moves
+@njit(cache=True)
+def _tour_cost(I, S, k):
+    prev = I.ts[k]
+    c = 0.0
+    for i in range(S.rl[k]):
+        lv = I.loc[S.R[k, i]]
+        if lv >= 0:
+            c += I.C[prev, lv]
+            prev = lv
+    return c + I.C[prev, I.te[k]]
+
+
+@njit(cache=True)
+def _evaluate(I, S):
+    score = 0.0
+    cost = 0.0
+    for k in range(S.rl.shape[0]):
+        for i in range(S.rl[k]):
+            score += I.sc[S.R[k, i]]
+        cost += _tour_cost(I, S, k)
+    return score, cost
+
+
+@njit(cache=True)
+def _seq_ok(I, S, k, buf, nb, p, q):
+    """Is tour k feasible with positions p..q-1 replaced by buf[:nb]? (positions q.. unchanged)."""
+    if p == 0:
+        ready = I.to[k]
+        eff = I.ts[k]
+    else:
+        ready = S.ST[k, p - 1] + I.svc[S.R[k, p - 1]]
+        eff = S.EL[k, p - 1]
+    for i in range(nb):
+        v = buf[i]
+        lv = I.loc[v]
+        if lv >= 0:
+            a = ready + I.T[eff, lv]
+            eff = lv
+        else:
+            a = ready
+        s = _resolve(I, k, v, a)
+        if s == NEG:
+            return False
+        ready = s + I.svc[v]
+    return _check_rest(I, S, k, q, ready, eff)
+
+
+@njit(cache=True)
+def _prec_seq_ok(I, S, k, buf, nb, p, q):
+    # order constraints inside the rewritten segment (outside it nothing moved)
+    for i in range(nb):
+        b = buf[i]
+        if not I.hasprec[b]:
+            continue
+        for j in range(I.pp_off[b], I.pp_off[b + 1]):
+            a = I.pp[j]
+            if S.vt[a] != k:
+                return False
+            pa = S.vp[a]
+            if p <= pa < q:
+                found = False
+                for ii in range(i):
+                    if buf[ii] == a:
+                        found = True
+                if not found:
+                    return False
+            elif pa >= q:
+                return False
+    return True
+
+
+@njit(cache=True)
+def _seg_cost(I, S, k, buf, nb, p, q):
+    """Cost of the legs touched when positions p..q-1 are replaced by buf[:nb]."""
+    prev = I.ts[k] if p == 0 else S.EL[k, p - 1]
+    c = 0.0
+    for i in range(nb):
+        lv = I.loc[buf[i]]
+        if lv >= 0:
+            c += I.C[prev, lv]
+            prev = lv
+    return c + I.C[prev, S.NL[k, q]]
+
+
+@njit(cache=True)
+def _two_opt_relocate(I, S, k, buf, maxseg):
+    """First-improvement intra-route 2-opt and or-opt (segments <= 3) on the cost matrix."""
+    improved_any = False
+    improved = True
+    while improved:
+        improved = False
+        n = S.rl[k]
+        for p in range(n):
+            for q in range(p + 2, min(n, p + maxseg) + 1):
+                # 2-opt: reverse positions p..q-1
+                nb = q - p
+                for i in range(nb):
+                    buf[i] = S.R[k, q - 1 - i]
+                for i in range(nb):
+                    buf[nb + i] = S.R[k, p + i]
+                old = _seg_cost(I, S, k, buf[nb:], nb, p, q)
+                new = _seg_cost(I, S, k, buf, nb, p, q)
+                if new < old - 1e-9 and _seq_ok(I, S, k, buf, nb, p, q) and (
+                    not I.anyprec or _prec_seq_ok(I, S, k, buf, nb, p, q)
+                ):
+                    for i in range(nb):
+                        S.R[k, p + i] = buf[i]
+                    _update(I, S, k)
+                    improved = True
+                    improved_any = True
+                    break
+            if improved:
+                break
+        if improved:
+            continue
+        # or-opt: move segment [p, p+L) to another place within a window of maxseg positions
+        for L in range(1, 4):
+            for p in range(n - L + 1):
+                lo = max(0, p - maxseg)
+                hi = min(n, p + L + maxseg)
+                for t in range(lo, hi + 1):
+                    if p <= t <= p + L:
+                        continue
+                    if t < p:
+                        a, b = t, p + L
+                        nb = 0
+                        for i in range(p, p + L):
+                            buf[nb] = S.R[k, i]
+                            nb += 1
+                        for i in range(t, p):
+                            buf[nb] = S.R[k, i]
+                            nb += 1
+                    else:
+                        a, b = p, t
+                        nb = 0
+                        for i in range(p + L, t):
+                            buf[nb] = S.R[k, i]
+                            nb += 1
+                        for i in range(p, p + L):
+                            buf[nb] = S.R[k, i]
+                            nb += 1
+                    for i in range(nb):
+                        buf[nb + i] = S.R[k, a + i]
+                    old = _seg_cost(I, S, k, buf[nb:], nb, a, b)
+                    new = _seg_cost(I, S, k, buf, nb, a, b)
+                    if new < old - 1e-9 and _seq_ok(I, S, k, buf, nb, a, b) and (
+                        not I.anyprec or _prec_seq_ok(I, S, k, buf, nb, a, b)
+                    ):
+                        for i in range(nb):
+                            S.R[k, a + i] = buf[i]
+                        _update(I, S, k)
+                        improved = True
+                        improved_any = True
+                        break
+                if improved:
+                    break
+            if improved:
+                break
+    return improved_any
+
+
+@njit(cache=True)
+def _shake(I, S, R, starts):
+    """Remove R consecutive visits from every tour, starting at starts[k] (wrapping around)."""
+    m = S.rl.shape[0]
+    for k in range(m):
+        n = S.rl[k]
+        if n == 0:
+            continue
+        r = R if R < n else n
+        s = starts[k] % n
+        # mark then compact, so wrap-around is easy
+        for j in range(r):
+            S.vt[S.R[k, (s + j) % n]] = -2
+        w = 0
+        for i in range(n):
+            v = S.R[k, i]
+            if S.vt[v] == -2:
+                S.vt[v] = -1
+            else:
+                S.R[k, w] = v
+                w += 1
+        S.rl[k] = w
+    _refresh_all(I, S)
+
+
+@njit(cache=True)
+def copy_sol(src, dst):
+    """Copy solution arrays src -> dst."""
+    dst.R[:] = src.R
+    dst.rl[:] = src.rl
+    dst.ST[:] = src.ST
+    dst.EL[:] = src.EL
+    dst.LA[:] = src.LA
+    dst.NL[:] = src.NL
+    dst.vt[:] = src.vt
+    dst.vp[:] = src.vp
+
+
+@njit(cache=True)
+def seed_routes(I, S, flat, off):
+    """Start from given routes, keeping each visit only if it still fits at the end of its tour."""
+    m = S.rl.shape[0]
+    for k in range(m):
+        for j in range(off[k], off[k + 1]):
+            v = flat[j]
+            if S.vt[v] >= 0 or I.wcnt[k, v] == 0:
+                continue
+            if _eval_ins(I, S, k, v, S.rl[k]) >= 0.0:
+                _insert_at(S, k, S.rl[k], v)
+                _update(I, S, k)
+
+
+@njit(cache=True)
+def _better(s1, c1, s2, c2):
+    if s1 > s2 + 1e-9:
+        return True
+    return s1 > s2 - 1e-9 and c1 < c2 - 1e-9
+
+
+@njit(cache=True)
+def ils(I, cur, best, BD, BP, st, fst, rng, iters):
+    """Run `iters` ILS iterations, continuing the search state kept in st/fst/cur/best.
+
+    st = [iteration, R, S, no_improve, initialised, max_R, restart_after]; fst = [best score, best cost].
+    """
+    m = cur.rl.shape[0]
+    buf = np.empty(2 * BD.shape[0] + 2, np.int64)
+    starts = np.zeros(m, np.int64)
+    if st[4] == 0:
+        st[4] = 1
+        _refresh_all(I, cur)
+        _fill(I, cur, BD, BP, 0.0, rng)
+        for k in range(m):
+            if _two_opt_relocate(I, cur, k, buf, 12):
+                _fill(I, cur, BD, BP, 0.0, rng)
+        sc, co = _evaluate(I, cur)
+        copy_sol(cur, best)
+        fst[0] = sc
+        fst[1] = co
+        st[1] = 1
+        st[2] = 0
+    for _ in range(iters):
+        st[0] += 1
+        R = st[1]
+        for k in range(m):
+            starts[k] = _randint(rng, cur.rl[k] + 1) if st[2] < 0 else st[2]
+        _shake(I, cur, R, starts)
+        _fill(I, cur, BD, BP, 0.0, rng)
+        sc, co = _evaluate(I, cur)
+        if sc > fst[0] - 1e-9:
+            # polish only promising solutions: the cost LS may free time for one more insertion
+            for k in range(m):
+                if _two_opt_relocate(I, cur, k, buf, 12):
+                    _fill(I, cur, BD, BP, 0.0, rng)
+            sc, co = _evaluate(I, cur)
+        if _better(sc, co, fst[0], fst[1]):
+            copy_sol(cur, best)
+            fst[0] = sc
+            fst[1] = co
+            st[1] = 1
+            st[3] = 0
+        else:
+            st[3] += 1
+            st[1] += 1
+        st[2] += R
+        minlen = cur.rl.min()
+        if minlen > 0 and st[2] >= minlen:
+            st[2] -= minlen
+        elif minlen == 0:
+            st[2] = 0
+        if st[1] > st[5]:
+            st[1] = 1
+        if st[3] >= st[6]:
+            copy_sol(best, cur)
+            st[3] = 0

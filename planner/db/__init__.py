@@ -1,0 +1,1 @@
+"""Persistence: the SQLAlchemy session, models and Alembic migrations."""
