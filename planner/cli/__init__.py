@@ -94,7 +94,17 @@ def optw_command(file: Path, tours: int, seconds: float, seed: int) -> None:
     click.echo(json.dumps(solve_optw_file(file, tours, seconds, seed=seed)))
 
 
+@click.group("export")
+def export_group() -> None:
+    """Export tours and venues to files."""
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import venues from files."""
+
+
 def init_app(app: Flask) -> None:
     """Register the planner commands on the app's CLI."""
-    for command in (seed_command, plan_command):
+    for command in (seed_command, plan_command, export_group, import_group):
         app.cli.add_command(command)
