@@ -48,8 +48,9 @@ def read_vertices(path: str | Path) -> list[Vertex]:
             header += len(tok)
             continue
         out.append(
-            Vertex(int(tok[0]), float(tok[1]), float(tok[2]), float(tok[3]), float(tok[4]),
-                   float(tok[-2]), float(tok[-1]))
+            Vertex(
+                int(tok[0]), float(tok[1]), float(tok[2]), float(tok[3]), float(tok[4]), float(tok[-2]), float(tok[-1])
+            )
         )
     return out
 
@@ -90,4 +91,3 @@ def solve_optw_file(path: str | Path, tours: int, seconds: float, seed: int = 0)
         "score": int(round(sol.score)),
         "seconds": time.perf_counter() - t0,
     }
-

@@ -34,6 +34,8 @@ __all__ = [
 #: Iterations used when neither ``seconds`` nor ``iterations`` is given (deterministic).
 DEFAULT_ITERATIONS = 300
 _EPS = K.EPS
+# search parameters (tuned on the benchmark; kept in one place so the benchmark can experiment)
+_P = {"restart": 60, "noise": 1000, "rstart": 1, "ls": 0, "maxr": 10}
 
 
 @dataclass(frozen=True)
@@ -180,16 +182,25 @@ def _kernel_instance(instance: Instance) -> K.KInst:
     sp_off, sp = csr(succs)
     hasprec = np.array([bool(preds[v] or succs[v]) for v in range(n)], dtype=np.bool_)
     return K.KInst(
-        travel, cost,
+        travel,
+        cost,
         np.array([-1 if v.location is None else v.location for v in instance.visits], dtype=np.int64),
         np.array([v.service for v in instance.visits], dtype=np.float64),
         np.array([v.score for v in instance.visits], dtype=np.float64),
-        woff, wcnt, np.array(we, dtype=np.float64), np.array(wl, dtype=np.float64),
+        woff,
+        wcnt,
+        np.array(we, dtype=np.float64),
+        np.array(wl, dtype=np.float64),
         np.array([t.start for t in instance.tours], dtype=np.int64),
         np.array([t.end for t in instance.tours], dtype=np.int64),
         np.array([t.open for t in instance.tours], dtype=np.float64),
         np.array([t.close for t in instance.tours], dtype=np.float64),
-        pp_off, pp, sp_off, sp, hasprec, bool(hasprec.any()),
+        pp_off,
+        pp,
+        sp_off,
+        sp,
+        hasprec,
+        bool(hasprec.any()),
     )
 
 
@@ -223,8 +234,8 @@ def solve(
         K.seed_routes(ki, cur, flat, off)
     bd = np.full((n, m), -1.0)
     bp = np.zeros((n, m), np.int64)
-    max_r = max(2, n // (3 * m))
-    st = np.array([0, 1, 0, 0, 0, max_r, 60], dtype=np.int64)
+    max_r = max(2, min(n // (3 * m), _P["maxr"]))
+    st = np.array([0, 1, 0, 0, 0, max_r, _P["restart"], _P["noise"], _P["rstart"], _P["ls"]], dtype=np.int64)
     fst = np.zeros(2)
     rng = np.array([(seed * 0x9E3779B97F4A7C15 + 0x2545F4914F6CDD1D) % 2**64 or 1], dtype=np.uint64)
     if seconds is None:
@@ -245,6 +256,7 @@ def solve(
                 break
             # size chunks to ~1/20 of the budget so the deadline is kept tightly
             chunk = max(1, min(int(seconds / 20 / max(per, 1e-7)), int((deadline - now) / max(per, 1e-7))))
+    K.polish(ki, best, bd, bp, rng)
     tours = tuple(tuple(int(v) for v in best.R[k, : best.rl[k]]) for k in range(m))
     score = float(sum(instance.visits[v].score for r in tours for v in r))
     cost = float(sum(_tour_cost(instance, k, r) for k, r in enumerate(tours)))

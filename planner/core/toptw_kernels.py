@@ -27,8 +27,25 @@ EPS = 1e-7  # float slack on time comparisons (benchmark data are exact integers
 KInst = namedtuple(
     "KInst",
     [
-        "T", "C", "loc", "svc", "sc", "woff", "wcnt", "wE", "wL",
-        "ts", "te", "to", "tc", "pp_off", "pp", "sp_off", "sp", "hasprec", "anyprec",
+        "T",
+        "C",
+        "loc",
+        "svc",
+        "sc",
+        "woff",
+        "wcnt",
+        "wE",
+        "wL",
+        "ts",
+        "te",
+        "to",
+        "tc",
+        "pp_off",
+        "pp",
+        "sp_off",
+        "sp",
+        "hasprec",
+        "anyprec",
     ],
 )
 KSol = namedtuple("KSol", ["R", "rl", "ST", "EL", "LA", "NL", "vt", "vp"])
@@ -38,8 +55,14 @@ def new_sol(n: int, m: int) -> KSol:
     """Empty solution arrays for ``n`` visits and ``m`` tours."""
     cap = n + 1
     return KSol(
-        np.zeros((m, cap), np.int64), np.zeros(m, np.int64), np.zeros((m, cap)), np.zeros((m, cap), np.int64),
-        np.zeros((m, cap)), np.zeros((m, cap + 1), np.int64), -np.ones(n, np.int64), np.zeros(n, np.int64),
+        np.zeros((m, cap), np.int64),
+        np.zeros(m, np.int64),
+        np.zeros((m, cap)),
+        np.zeros((m, cap), np.int64),
+        np.zeros((m, cap)),
+        np.zeros((m, cap + 1), np.int64),
+        -np.ones(n, np.int64),
+        np.zeros(n, np.int64),
     )
 
 
@@ -69,24 +92,24 @@ def _uniform(rng: np.ndarray) -> float:
 
 # ------------------------------------------------------------------------------------ time windows
 @njit(cache=True)
-def _resolve(I, k, v, a):
+def _resolve(P, k, v, a):
     """Earliest service start at visit v on tour k when arriving at a (NEG if no window left)."""
-    o = I.woff[k, v]
-    for w in range(o, o + I.wcnt[k, v]):
-        if a <= I.wL[w] + EPS:
-            e = I.wE[w]
+    o = P.woff[k, v]
+    for w in range(o, o + P.wcnt[k, v]):
+        if a <= P.wL[w] + EPS:
+            e = P.wE[w]
             return e if e > a else a
     return NEG
 
 
 @njit(cache=True)
-def _latest(I, k, v, ls):
+def _latest(P, k, v, ls):
     """Latest arrival at v such that its start is <= ls (NEG if impossible)."""
-    o = I.woff[k, v]
+    o = P.woff[k, v]
     res = NEG
-    for w in range(o, o + I.wcnt[k, v]):
-        if I.wE[w] <= ls + EPS:
-            lw = I.wL[w]
+    for w in range(o, o + P.wcnt[k, v]):
+        if P.wE[w] <= ls + EPS:
+            lw = P.wL[w]
             res = lw if lw < ls else ls
         else:
             break
@@ -95,26 +118,26 @@ def _latest(I, k, v, ls):
 
 # ------------------------------------------------------------------------------- route bookkeeping
 @njit(cache=True)
-def _forward(I, S, k):
+def _forward(P, S, k):
     """Recompute ST/EL of tour k; return first infeasible position, rl if late at the end, -1 if ok."""
-    t = I.to[k]
-    eff = I.ts[k]
+    t = P.to[k]
+    eff = P.ts[k]
     n = S.rl[k]
     for i in range(n):
         v = S.R[k, i]
-        lv = I.loc[v]
+        lv = P.loc[v]
         if lv >= 0:
-            a = t + I.T[eff, lv]
+            a = t + P.T[eff, lv]
             eff = lv
         else:
             a = t
-        s = _resolve(I, k, v, a)
+        s = _resolve(P, k, v, a)
         if s == NEG:
             return i
         S.ST[k, i] = s
         S.EL[k, i] = eff
-        t = s + I.svc[v]
-    if t + I.T[eff, I.te[k]] > I.tc[k] + EPS:
+        t = s + P.svc[v]
+    if t + P.T[eff, P.te[k]] > P.tc[k] + EPS:
         return n
     return -1
 
@@ -138,54 +161,54 @@ def _insert_at(S, k, i, v):
 
 
 @njit(cache=True)
-def _update(I, S, k):
+def _update(P, S, k):
     """Refresh all bookkeeping of tour k, dropping visits if the route became infeasible.
 
     Removing a visit can make a route infeasible when travel times break the triangle inequality
     (truncated distances do, by one unit), hence the repair loop.
     """
     while True:
-        bad = _forward(I, S, k)
+        bad = _forward(P, S, k)
         if bad < 0 or S.rl[k] == 0:
             break
         _remove_at(S, k, bad if bad < S.rl[k] else S.rl[k] - 1)
     n = S.rl[k]
-    nl = I.te[k]
+    nl = P.te[k]
     S.NL[k, n] = nl
-    la_next = I.tc[k]
+    la_next = P.tc[k]
     for i in range(n - 1, -1, -1):
         v = S.R[k, i]
         S.vt[v] = k
         S.vp[v] = i
         if i == n - 1:
-            tr = I.T[S.EL[k, i], I.te[k]]
+            tr = P.T[S.EL[k, i], P.te[k]]
         else:
             w = S.R[k, i + 1]
-            tr = I.T[S.EL[k, i], I.loc[w]] if I.loc[w] >= 0 else 0.0
-        S.LA[k, i] = _latest(I, k, v, la_next - I.svc[v] - tr)
+            tr = P.T[S.EL[k, i], P.loc[w]] if P.loc[w] >= 0 else 0.0
+        S.LA[k, i] = _latest(P, k, v, la_next - P.svc[v] - tr)
         la_next = S.LA[k, i]
-        if I.loc[v] >= 0:
-            nl = I.loc[v]
+        if P.loc[v] >= 0:
+            nl = P.loc[v]
         S.NL[k, i] = nl
 
 
 @njit(cache=True)
-def _prec_violated(I, S, b):
+def _prec_violated(P, S, b):
     k = S.vt[b]
-    for j in range(I.pp_off[b], I.pp_off[b + 1]):
-        a = I.pp[j]
+    for j in range(P.pp_off[b], P.pp_off[b + 1]):
+        a = P.pp[j]
         if S.vt[a] != k or S.vp[a] >= S.vp[b]:
             return True
     return False
 
 
 @njit(cache=True)
-def _refresh_all(I, S):
+def _refresh_all(P, S):
     """Update every tour, then drop visits whose precedence predecessor is gone (repeat to fixpoint)."""
     m = S.rl.shape[0]
     for k in range(m):
-        _update(I, S, k)
-    if not I.anyprec:
+        _update(P, S, k)
+    if not P.anyprec:
         return
     changed = True
     while changed:
@@ -194,9 +217,9 @@ def _refresh_all(I, S):
             i = 0
             while i < S.rl[k]:
                 b = S.R[k, i]
-                if I.hasprec[b] and _prec_violated(I, S, b):
+                if P.hasprec[b] and _prec_violated(P, S, b):
                     _remove_at(S, k, i)
-                    _update(I, S, k)
+                    _update(P, S, k)
                     changed = True
                     i = 0
                 else:
@@ -204,65 +227,65 @@ def _refresh_all(I, S):
 
 
 @njit(cache=True)
-def _check_rest(I, S, k, p, ready, eff):
+def _check_rest(P, S, k, p, ready, eff):
     """Can the old positions p.. of tour k follow when free at `ready` at location `eff`?"""
     for i in range(p, S.rl[k]):
         v = S.R[k, i]
-        lv = I.loc[v]
+        lv = P.loc[v]
         if lv >= 0:
-            return ready + I.T[eff, lv] <= S.LA[k, i] + EPS
-        s = _resolve(I, k, v, ready)
+            return ready + P.T[eff, lv] <= S.LA[k, i] + EPS
+        s = _resolve(P, k, v, ready)
         if s == NEG:
             return False
-        ready = s + I.svc[v]
-    return ready + I.T[eff, I.te[k]] <= I.tc[k] + EPS
+        ready = s + P.svc[v]
+    return ready + P.T[eff, P.te[k]] <= P.tc[k] + EPS
 
 
 @njit(cache=True)
-def _prec_ins_ok(I, S, k, v, p):
-    for j in range(I.pp_off[v], I.pp_off[v + 1]):
-        a = I.pp[j]
+def _prec_ins_ok(P, S, k, v, p):
+    for j in range(P.pp_off[v], P.pp_off[v + 1]):
+        a = P.pp[j]
         if S.vt[a] != k or S.vp[a] >= p:
             return False
-    for j in range(I.sp_off[v], I.sp_off[v + 1]):
-        b = I.sp[j]
+    for j in range(P.sp_off[v], P.sp_off[v + 1]):
+        b = P.sp[j]
         if S.vt[b] >= 0 and (S.vt[b] != k or S.vp[b] < p):
             return False
     return True
 
 
 @njit(cache=True)
-def _eval_ins(I, S, k, v, p):
+def _eval_ins(P, S, k, v, p):
     """Added time of inserting v before position p of tour k (-1 if infeasible)."""
-    if I.hasprec[v] and not _prec_ins_ok(I, S, k, v, p):
+    if P.hasprec[v] and not _prec_ins_ok(P, S, k, v, p):
         return -1.0
     if p == 0:
-        ready = I.to[k]
-        eff = I.ts[k]
+        ready = P.to[k]
+        eff = P.ts[k]
     else:
-        ready = S.ST[k, p - 1] + I.svc[S.R[k, p - 1]]
+        ready = S.ST[k, p - 1] + P.svc[S.R[k, p - 1]]
         eff = S.EL[k, p - 1]
-    lv = I.loc[v]
+    lv = P.loc[v]
     if lv >= 0:
-        a = ready + I.T[eff, lv]
+        a = ready + P.T[eff, lv]
         neff = lv
     else:
         a = ready
         neff = eff
-    s = _resolve(I, k, v, a)
+    s = _resolve(P, k, v, a)
     if s == NEG:
         return -1.0
-    if not _check_rest(I, S, k, p, s + I.svc[v], neff):
+    if not _check_rest(P, S, k, p, s + P.svc[v], neff):
         return -1.0
-    d = (s - a) + I.svc[v]
+    d = (s - a) + P.svc[v]
     if lv >= 0:
         nl = S.NL[k, p]
-        d += I.T[eff, lv] + I.T[lv, nl] - I.T[eff, nl]
+        d += P.T[eff, lv] + P.T[lv, nl] - P.T[eff, nl]
     return d if d > 0.0 else 0.0
 
 
 @njit(cache=True)
-def _best_pos(I, S, k, v, BD, BP):
+def _best_pos(P, S, k, v, BD, BP):
     """Cheapest feasible position of v on tour k (BD = -1 if none).
 
     Ready times and latest arrivals both increase along a route, so only a contiguous range of positions
@@ -272,10 +295,10 @@ def _best_pos(I, S, k, v, BD, BP):
     bd = -1.0
     bp = -1
     n = S.rl[k]
-    o = I.woff[k, v]
-    c = I.wcnt[k, v]
-    emin = I.wE[o] + I.svc[v] - EPS
-    lmax = I.wL[o + c - 1] + EPS
+    o = P.woff[k, v]
+    c = P.wcnt[k, v]
+    emin = P.wE[o] + P.svc[v] - EPS
+    lmax = P.wL[o + c - 1] + EPS
     lo = 0
     hi = n
     while lo < hi:
@@ -285,9 +308,9 @@ def _best_pos(I, S, k, v, BD, BP):
         else:
             hi = mid
     for p in range(lo, n + 1):
-        if p > 0 and S.ST[k, p - 1] + I.svc[S.R[k, p - 1]] > lmax:
+        if p > 0 and S.ST[k, p - 1] + P.svc[S.R[k, p - 1]] > lmax:
             break
-        d = _eval_ins(I, S, k, v, p)
+        d = _eval_ins(P, S, k, v, p)
         if d >= 0.0 and (bd < 0.0 or d < bd):
             bd = d
             bp = p
@@ -296,23 +319,23 @@ def _best_pos(I, S, k, v, BD, BP):
 
 
 @njit(cache=True)
-def _recompute_tour(I, S, k, BD, BP, all_v):
+def _recompute_tour(P, S, k, BD, BP, all_v):
     """Refresh best insertions on tour k; after an insertion (all_v False) only still-feasible ones,
     since adding a visit only consumes slack."""
     for v in range(S.vt.shape[0]):
-        if S.vt[v] < 0 and I.wcnt[k, v] > 0 and I.sc[v] > 0.0:
+        if S.vt[v] < 0 and P.wcnt[k, v] > 0 and P.sc[v] > 0.0:
             if all_v or BD[v, k] >= 0.0:
-                _best_pos(I, S, k, v, BD, BP)
+                _best_pos(P, S, k, v, BD, BP)
         else:
             BD[v, k] = -1.0
 
 
 @njit(cache=True)
-def _fill(I, S, BD, BP, noise, rng):
+def _fill(P, S, BD, BP, noise, rng):
     """Greedy insertion by score^2 / added time until nothing fits (Vansteenwegen et al. 2009)."""
     n, m = BD.shape
     for k in range(m):
-        _recompute_tour(I, S, k, BD, BP, True)
+        _recompute_tour(P, S, k, BD, BP, True)
     while True:
         best = -1.0
         bv = -1
@@ -324,7 +347,7 @@ def _fill(I, S, BD, BP, noise, rng):
                 d = BD[v, k]
                 if d < 0.0:
                     continue
-                r = I.sc[v] * I.sc[v] / (d + 1e-6)
+                r = P.sc[v] * P.sc[v] / (d + 1e-6)
                 if noise > 0.0:
                     r *= 1.0 + noise * _uniform(rng)
                 if r > best:
@@ -334,67 +357,67 @@ def _fill(I, S, BD, BP, noise, rng):
         if bv < 0:
             break
         _insert_at(S, bk, BP[bv, bk], bv)
-        _update(I, S, bk)
-        _recompute_tour(I, S, bk, BD, BP, False)
+        _update(P, S, bk)
+        _recompute_tour(P, S, bk, BD, BP, False)
 
 
 # ----------------------------------------------------------------------------------------- moves
 @njit(cache=True)
-def _tour_cost(I, S, k):
-    prev = I.ts[k]
+def _tour_cost(P, S, k):
+    prev = P.ts[k]
     c = 0.0
     for i in range(S.rl[k]):
-        lv = I.loc[S.R[k, i]]
+        lv = P.loc[S.R[k, i]]
         if lv >= 0:
-            c += I.C[prev, lv]
+            c += P.C[prev, lv]
             prev = lv
-    return c + I.C[prev, I.te[k]]
+    return c + P.C[prev, P.te[k]]
 
 
 @njit(cache=True)
-def _evaluate(I, S):
+def _evaluate(P, S):
     score = 0.0
     cost = 0.0
     for k in range(S.rl.shape[0]):
         for i in range(S.rl[k]):
-            score += I.sc[S.R[k, i]]
-        cost += _tour_cost(I, S, k)
+            score += P.sc[S.R[k, i]]
+        cost += _tour_cost(P, S, k)
     return score, cost
 
 
 @njit(cache=True)
-def _seq_ok(I, S, k, buf, nb, p, q):
+def _seq_ok(P, S, k, buf, nb, p, q):
     """Is tour k feasible with positions p..q-1 replaced by buf[:nb]? (positions q.. unchanged)."""
     if p == 0:
-        ready = I.to[k]
-        eff = I.ts[k]
+        ready = P.to[k]
+        eff = P.ts[k]
     else:
-        ready = S.ST[k, p - 1] + I.svc[S.R[k, p - 1]]
+        ready = S.ST[k, p - 1] + P.svc[S.R[k, p - 1]]
         eff = S.EL[k, p - 1]
     for i in range(nb):
         v = buf[i]
-        lv = I.loc[v]
+        lv = P.loc[v]
         if lv >= 0:
-            a = ready + I.T[eff, lv]
+            a = ready + P.T[eff, lv]
             eff = lv
         else:
             a = ready
-        s = _resolve(I, k, v, a)
+        s = _resolve(P, k, v, a)
         if s == NEG:
             return False
-        ready = s + I.svc[v]
-    return _check_rest(I, S, k, q, ready, eff)
+        ready = s + P.svc[v]
+    return _check_rest(P, S, k, q, ready, eff)
 
 
 @njit(cache=True)
-def _prec_seq_ok(I, S, k, buf, nb, p, q):
+def _prec_seq_ok(P, S, k, buf, nb, p, q):
     # order constraints inside the rewritten segment (outside it nothing moved)
     for i in range(nb):
         b = buf[i]
-        if not I.hasprec[b]:
+        if not P.hasprec[b]:
             continue
-        for j in range(I.pp_off[b], I.pp_off[b + 1]):
-            a = I.pp[j]
+        for j in range(P.pp_off[b], P.pp_off[b + 1]):
+            a = P.pp[j]
             if S.vt[a] != k:
                 return False
             pa = S.vp[a]
@@ -411,20 +434,20 @@ def _prec_seq_ok(I, S, k, buf, nb, p, q):
 
 
 @njit(cache=True)
-def _seg_cost(I, S, k, buf, nb, p, q):
+def _seg_cost(P, S, k, buf, nb, p, q):
     """Cost of the legs touched when positions p..q-1 are replaced by buf[:nb]."""
-    prev = I.ts[k] if p == 0 else S.EL[k, p - 1]
+    prev = P.ts[k] if p == 0 else S.EL[k, p - 1]
     c = 0.0
     for i in range(nb):
-        lv = I.loc[buf[i]]
+        lv = P.loc[buf[i]]
         if lv >= 0:
-            c += I.C[prev, lv]
+            c += P.C[prev, lv]
             prev = lv
-    return c + I.C[prev, S.NL[k, q]]
+    return c + P.C[prev, S.NL[k, q]]
 
 
 @njit(cache=True)
-def _two_opt_relocate(I, S, k, buf, maxseg):
+def _two_opt_relocate(P, S, k, buf, maxseg):
     """First-improvement intra-route 2-opt and or-opt (segments <= 3) on the cost matrix."""
     improved_any = False
     improved = True
@@ -439,14 +462,16 @@ def _two_opt_relocate(I, S, k, buf, maxseg):
                     buf[i] = S.R[k, q - 1 - i]
                 for i in range(nb):
                     buf[nb + i] = S.R[k, p + i]
-                old = _seg_cost(I, S, k, buf[nb:], nb, p, q)
-                new = _seg_cost(I, S, k, buf, nb, p, q)
-                if new < old - 1e-9 and _seq_ok(I, S, k, buf, nb, p, q) and (
-                    not I.anyprec or _prec_seq_ok(I, S, k, buf, nb, p, q)
+                old = _seg_cost(P, S, k, buf[nb:], nb, p, q)
+                new = _seg_cost(P, S, k, buf, nb, p, q)
+                if (
+                    new < old - 1e-9
+                    and _seq_ok(P, S, k, buf, nb, p, q)
+                    and (not P.anyprec or _prec_seq_ok(P, S, k, buf, nb, p, q))
                 ):
                     for i in range(nb):
                         S.R[k, p + i] = buf[i]
-                    _update(I, S, k)
+                    _update(P, S, k)
                     improved = True
                     improved_any = True
                     break
@@ -482,14 +507,16 @@ def _two_opt_relocate(I, S, k, buf, maxseg):
                             nb += 1
                     for i in range(nb):
                         buf[nb + i] = S.R[k, a + i]
-                    old = _seg_cost(I, S, k, buf[nb:], nb, a, b)
-                    new = _seg_cost(I, S, k, buf, nb, a, b)
-                    if new < old - 1e-9 and _seq_ok(I, S, k, buf, nb, a, b) and (
-                        not I.anyprec or _prec_seq_ok(I, S, k, buf, nb, a, b)
+                    old = _seg_cost(P, S, k, buf[nb:], nb, a, b)
+                    new = _seg_cost(P, S, k, buf, nb, a, b)
+                    if (
+                        new < old - 1e-9
+                        and _seq_ok(P, S, k, buf, nb, a, b)
+                        and (not P.anyprec or _prec_seq_ok(P, S, k, buf, nb, a, b))
                     ):
                         for i in range(nb):
                             S.R[k, a + i] = buf[i]
-                        _update(I, S, k)
+                        _update(P, S, k)
                         improved = True
                         improved_any = True
                         break
@@ -501,7 +528,7 @@ def _two_opt_relocate(I, S, k, buf, maxseg):
 
 
 @njit(cache=True)
-def _shake(I, S, R, starts):
+def _shake(P, S, R, starts):
     """Remove R consecutive visits from every tour, starting at starts[k] (wrapping around)."""
     m = S.rl.shape[0]
     for k in range(m):
@@ -522,7 +549,7 @@ def _shake(I, S, R, starts):
                 S.R[k, w] = v
                 w += 1
         S.rl[k] = w
-    _refresh_all(I, S)
+    _refresh_all(P, S)
 
 
 @njit(cache=True)
@@ -539,17 +566,17 @@ def copy_sol(src, dst):
 
 
 @njit(cache=True)
-def seed_routes(I, S, flat, off):
+def seed_routes(P, S, flat, off):
     """Start from given routes, keeping each visit only if it still fits at the end of its tour."""
     m = S.rl.shape[0]
     for k in range(m):
         for j in range(off[k], off[k + 1]):
             v = flat[j]
-            if S.vt[v] >= 0 or I.wcnt[k, v] == 0:
+            if S.vt[v] >= 0 or P.wcnt[k, v] == 0:
                 continue
-            if _eval_ins(I, S, k, v, S.rl[k]) >= 0.0:
+            if _eval_ins(P, S, k, v, S.rl[k]) >= 0.0:
                 _insert_at(S, k, S.rl[k], v)
-                _update(I, S, k)
+                _update(P, S, k)
 
 
 @njit(cache=True)
@@ -560,22 +587,24 @@ def _better(s1, c1, s2, c2):
 
 
 @njit(cache=True)
-def ils(I, cur, best, BD, BP, st, fst, rng, iters):
+def ils(P, cur, best, BD, BP, st, fst, rng, iters):
     """Run `iters` ILS iterations, continuing the search state kept in st/fst/cur/best.
 
-    st = [iteration, R, S, no_improve, initialised, max_R, restart_after]; fst = [best score, best cost].
+    st = [iteration, R, S, no_improve, initialised, max_R, restart_after, noise per mille, random starts,
+    local search]; fst = [best score, best cost].
     """
     m = cur.rl.shape[0]
     buf = np.empty(2 * BD.shape[0] + 2, np.int64)
     starts = np.zeros(m, np.int64)
+    noise = st[7] / 1000.0
     if st[4] == 0:
         st[4] = 1
-        _refresh_all(I, cur)
-        _fill(I, cur, BD, BP, 0.0, rng)
+        _refresh_all(P, cur)
+        _fill(P, cur, BD, BP, 0.0, rng)
         for k in range(m):
-            if _two_opt_relocate(I, cur, k, buf, 12):
-                _fill(I, cur, BD, BP, 0.0, rng)
-        sc, co = _evaluate(I, cur)
+            if _two_opt_relocate(P, cur, k, buf, 12):
+                _fill(P, cur, BD, BP, 0.0, rng)
+        sc, co = _evaluate(P, cur)
         copy_sol(cur, best)
         fst[0] = sc
         fst[1] = co
@@ -585,16 +614,16 @@ def ils(I, cur, best, BD, BP, st, fst, rng, iters):
         st[0] += 1
         R = st[1]
         for k in range(m):
-            starts[k] = _randint(rng, cur.rl[k] + 1) if st[2] < 0 else st[2]
-        _shake(I, cur, R, starts)
-        _fill(I, cur, BD, BP, 0.0, rng)
-        sc, co = _evaluate(I, cur)
-        if sc > fst[0] - 1e-9:
+            starts[k] = _randint(rng, cur.rl[k] + 1) if st[8] else st[2]
+        _shake(P, cur, R, starts)
+        _fill(P, cur, BD, BP, noise, rng)
+        sc, co = _evaluate(P, cur)
+        if st[9] and sc > fst[0] - 1e-9:
             # polish only promising solutions: the cost LS may free time for one more insertion
             for k in range(m):
-                if _two_opt_relocate(I, cur, k, buf, 12):
-                    _fill(I, cur, BD, BP, 0.0, rng)
-            sc, co = _evaluate(I, cur)
+                if _two_opt_relocate(P, cur, k, buf, 12):
+                    _fill(P, cur, BD, BP, 0.0, rng)
+            sc, co = _evaluate(P, cur)
         if _better(sc, co, fst[0], fst[1]):
             copy_sol(cur, best)
             fst[0] = sc
@@ -615,3 +644,20 @@ def ils(I, cur, best, BD, BP, st, fst, rng, iters):
         if st[3] >= st[6]:
             copy_sol(best, cur)
             st[3] = 0
+
+
+@njit(cache=True)
+def polish(P, S, BD, BP, rng):
+    """Final cost descent (2-opt / or-opt per tour) on the best solution, refilling freed time."""
+    m = S.rl.shape[0]
+    buf = np.empty(2 * BD.shape[0] + 2, np.int64)
+    for k in range(m):
+        _update(P, S, k)
+    changed = False
+    for k in range(m):
+        if _two_opt_relocate(P, S, k, buf, 12):
+            changed = True
+    if changed:
+        _fill(P, S, BD, BP, 0.0, rng)
+        for k in range(m):
+            _two_opt_relocate(P, S, k, buf, 12)
