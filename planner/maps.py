@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 from markupsafe import Markup, escape
@@ -104,7 +104,9 @@ class ClusteredGeoJson(JSCSSMixin, MacroElement):
                     var p = feature.properties;
                     layer.bindTooltip(esc(p.label));
                     var html = "<strong>" + esc(p.label) + "</strong>";
-                    if (p.name_local) { html += "<br><span lang='" + esc(p.local_lang) + "'>" + esc(p.name_local) + "</span>"; }
+                    if (p.name_local) {
+                        html += "<br><span lang='" + esc(p.local_lang) + "'>" + esc(p.name_local) + "</span>";
+                    }
                     html += "<br>" + esc(labels[p.category] || p.category);
                     if (p.hours_text) { html += "<br>" + esc(p.hours_text); }
                     if (p.experience) { html += "<br>" + esc(p.experience); }
@@ -149,7 +151,9 @@ class Legend(MacroElement):
         {% macro html(this, kwargs) %}
         <div class="planner-legend {{ this.kind }}" aria-label="{{ this.title|e }}">
           <strong>{{ this.title|e }}</strong>
-          {% for colour, label in this.items %}<div><i style="background: {{ colour|e }}"></i>{{ label|e }}</div>{% endfor %}
+          {% for colour, label in this.items %}
+          <div><i style="background: {{ colour|e }}"></i>{{ label|e }}</div>
+          {% endfor %}
         </div>
         {% endmacro %}
         """
@@ -177,7 +181,9 @@ def build_region_map(
     m = PlannerMap(asset_url, tiles, location=list(centre), zoom_start=14)
     ClusteredGeoJson(features, labels, asset_url).add_to(m)
     used = sorted({f["properties"]["category"] for f in features.get("features", [])})
-    Legend(labels.get("_legend", "Categories"), [(CATEGORY_COLOURS.get(c, "#777"), labels.get(c, c)) for c in used]).add_to(m)
+    Legend(
+        labels.get("_legend", "Categories"), [(CATEGORY_COLOURS.get(c, "#777"), labels.get(c, c)) for c in used]
+    ).add_to(m)
     points = [f["geometry"]["coordinates"] for f in features.get("features", [])]
     if len(points) > 1:
         lons, lats = [p[0] for p in points], [p[1] for p in points]
@@ -231,7 +237,9 @@ def build_route_map(days: Sequence[RouteDay], asset_url: AssetUrl, tiles: Tiles,
                 tooltip=escape(f"{text} {stop.label}".strip()),
                 popup=folium.Popup(popup, max_width=320),
             ).add_to(group)
-    m.get_root().header.add_child(Element(_PIN_STYLE), name="planner_pin_style")
+    root = m.get_root()
+    assert isinstance(root, Figure)
+    root.header.add_child(Element(_PIN_STYLE), name="planner_pin_style")
     Legend(legend_title, [(DAY_COLOURS[n % len(DAY_COLOURS)], d.name) for n, d in enumerate(days)], "line").add_to(m)
     if len(days) > 1:
         folium.LayerControl(collapsed=False).add_to(m)
@@ -251,5 +259,6 @@ _PIN_STYLE = """<style>
 def split_map(m: folium.Map) -> MapParts:
     """Render a map into the three parts a page template places (Folium's 'components' pattern)."""
     root = m.get_root()
+    assert isinstance(root, Figure)
     root.render()  # fills root.header with the JS/CSS links
     return MapParts(Markup(root.header.render()), Markup(root.html.render()), Markup(root.script.render()))

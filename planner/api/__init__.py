@@ -11,8 +11,8 @@ api = Api()
 
 def init_app(app: Flask) -> None:
     """Register the API blueprints."""
-    from planner.api import planning, regions, tours
+    from planner.api import geocoding, planning, regions, tours
 
     api.init_app(app)
-    for module in (regions, planning, tours):
+    for module in (regions, planning, tours, geocoding):
         api.register_blueprint(module.blp)

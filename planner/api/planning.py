@@ -52,4 +52,8 @@ def post_matrix(args: dict[str, Any]) -> Any:
         settings = replace(settings, max_walk_m=-1.0)
     matrix = travel_matrix([tuple(p) for p in args["points"]], settings)
     modes = np.where(matrix.walk, "walk", "transfer").tolist()
-    return {"meters": np.round(matrix.metres, 1).tolist(), "minutes": np.round(matrix.minutes, 2).tolist(), "modes": modes}
+    return {
+        "meters": np.round(matrix.metres, 1).tolist(),
+        "minutes": np.round(matrix.minutes, 2).tolist(),
+        "modes": modes,
+    }

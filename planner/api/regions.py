@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from planner.api.errors import not_found
 from planner.db.session import db_session
 from planner.services.venues import feature_collection, list_regions, region_by_slug, venues_query
 
@@ -58,6 +59,6 @@ def get_region_venues(args: dict[str, Any], slug: str) -> Any:
     """The region's venues as GeoJSON; every venue field is a property."""
     region = region_by_slug(db_session, slug)
     if region is None:
-        abort(404, message=f"no region {slug!r}")
+        not_found(f"no region {slug!r}")
     venues = list(db_session.scalars(venues_query(region, category=args["category"], text=args["q"])))
     return feature_collection(venues)

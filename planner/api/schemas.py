@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-from marshmallow import RAISE
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 CLOCK = validate.Regexp(r"^([01]?\d|2[0-4]):[0-5]\d$", error="must be a time like 09:30")
 

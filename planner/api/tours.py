@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from planner.api.errors import abort_with
+from planner.api.errors import abort_with, not_found
 from planner.api.schemas import ProblemSchema
 from planner.core.itinerary import PlanConflict
 from planner.db.models import Tour
@@ -36,7 +36,7 @@ class TourSchema(TourSummarySchema):
 def _tour_or_404(ref: str) -> Tour:
     tour = tour_by_ref(db_session, ref)
     if tour is None:
-        abort(404, message=f"no tour {ref!r}")
+        not_found(f"no tour {ref!r}")
     return tour
 
 

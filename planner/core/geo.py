@@ -38,10 +38,19 @@ def distance_matrix(points: Sequence[LatLon]) -> NDArray[np.float64]:
     return matrix
 
 
+def as_latlon(lat: object, lon: object) -> LatLon | None:
+    """Return (lat, lon) as floats if they are finite numbers inside [-90, 90] x [-180, 180], else None."""
+    if isinstance(lat, bool) or isinstance(lon, bool) or not isinstance(lat, int | float | str):
+        return None
+    try:
+        lat_f, lon_f = float(lat), float(lon)  # type: ignore[arg-type]  # numbers and numeric text are accepted
+    except (TypeError, ValueError):
+        return None
+    if not (np.isfinite(lat_f) and np.isfinite(lon_f) and -90 <= lat_f <= 90 and -180 <= lon_f <= 180):
+        return None
+    return lat_f, lon_f
+
+
 def is_valid_latlon(lat: object, lon: object) -> bool:
     """Tell whether lat/lon are finite numbers inside [-90, 90] x [-180, 180]."""
-    try:
-        lat_f, lon_f = float(lat), float(lon)  # type: ignore[arg-type]  # any number-like input is accepted
-    except (TypeError, ValueError):
-        return False
-    return bool(np.isfinite(lat_f) and np.isfinite(lon_f)) and -90 <= lat_f <= 90 and -180 <= lon_f <= 180
+    return as_latlon(lat, lon) is not None

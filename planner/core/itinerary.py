@@ -229,9 +229,7 @@ def plan_itinerary(problem: Problem, *, iterations: int = DEFAULT_ITERATIONS) ->
         if lunch not in visited
     )
     dropped = tuple(
-        Dropped(c.place, model.drop_reason(i))
-        for i, c in enumerate(problem.candidates)
-        if i not in visited
+        Dropped(c.place, model.drop_reason(i)) for i, c in enumerate(problem.candidates) if i not in visited
     )
     return Plan(days=days, dropped=dropped, notes=notes)
 
@@ -321,7 +319,9 @@ class _Model:
         )
         key_to_visit = {c.place.key: i for i, c in enumerate(problem.candidates)}
         precedence = tuple(
-            (key_to_visit[a], key_to_visit[b]) for order in problem.orders for a, b in zip(order, order[1:], strict=False)
+            (key_to_visit[a], key_to_visit[b])
+            for order in problem.orders
+            for a, b in zip(order, order[1:], strict=False)
         )
         self.n_candidates = n_cand
         self.instance = Instance(
@@ -345,7 +345,7 @@ class _Model:
 
     def check_appointments(self) -> None:
         """Name appointments that cannot all be kept: outside the day, overlapping, or too close to reach."""
-        for k, d in enumerate(self.problem.days):
+        for d in self.problem.days:
             todays = sorted((a for a in self.problem.appointments if a.day == d.day), key=lambda a: a.start)
             for a in todays:
                 if a.start < d.window[0] or a.end > d.window[1]:

@@ -17,10 +17,13 @@ class _AppBoundSession(Session):
     live in one process without sharing a database."""
 
     def get_bind(self, *args: Any, **kwargs: Any) -> Engine:
-        return current_app.extensions["planner_engine"]  # type: ignore[no-any-return]
+        engine: Engine = current_app.extensions["planner_engine"]
+        return engine
 
 
-db_session = scoped_session(sessionmaker(class_=_AppBoundSession, expire_on_commit=False))
+_scoped = scoped_session(sessionmaker(class_=_AppBoundSession, expire_on_commit=False))
+# Typed as a Session so services can take `Session`: a scoped_session proxies every Session method.
+db_session: Session = _scoped  # type: ignore[assignment]
 """The session views, services and the CLI use; one per thread, removed when the app context ends."""
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -46,8 +49,8 @@ def init_app(app: Flask) -> None:
 
 def _remove_session(exc: BaseException | None) -> None:
     if exc is not None:
-        db_session.rollback()
-    db_session.remove()
+        _scoped.rollback()
+    _scoped.remove()
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from planner.core.geo import is_valid_latlon
+from planner.core.geo import as_latlon
 from planner.core.hours import HoursError, parse_hours
 
 CATEGORIES = (
@@ -39,6 +39,7 @@ CATEGORIES = (
 )
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CURRENCY = re.compile(r"^[A-Z]{3}$")
+SLUG_LIMIT = 100  # Venue.slug is VARCHAR(100); PostgreSQL would refuse a longer one mid-transaction
 
 VENUE_KEYS = {
     "slug",
@@ -88,6 +89,8 @@ def venue_values(record: Mapping[str, Any], currency: str) -> dict[str, Any]:
     slug = record.get("slug")
     if not isinstance(slug, str) or not SLUG.match(slug):
         errors.add("slug", "required: lower-case letters, digits and single hyphens, e.g. kenroku-en")
+    elif len(slug) > SLUG_LIMIT:
+        errors.add("slug", f"is {len(slug)} characters long; at most {SLUG_LIMIT} are kept (nothing is cut silently)")
     values["slug"] = slug
     category = record.get("category")
     if category not in CATEGORIES:
@@ -103,10 +106,11 @@ def venue_values(record: Mapping[str, Any], currency: str) -> dict[str, Any]:
         values[f"name_{lang}"] = text
 
     lat, lon = record.get("lat"), record.get("lon")
-    if isinstance(lat, bool) or isinstance(lon, bool) or not is_valid_latlon(lat, lon):
+    position = as_latlon(lat, lon)
+    if position is None:
         errors.add("lat/lon", f"({lat!r}, {lon!r}) is not a WGS84 position: lat in -90..90, lon in -180..180")
     else:
-        values["lat"], values["lon"] = float(lat), float(lon)
+        values["lat"], values["lon"] = position
     coordinates = record.get("coordinates", "approximate")
     if coordinates not in ("cited", "approximate"):
         errors.add("coordinates", f"{coordinates!r} must be 'cited' or 'approximate'")

@@ -140,7 +140,7 @@ def _region_values(spec: Mapping[str, Any]) -> dict[str, Any]:
     slug = spec.get("slug")
     if not isinstance(slug, str) or not SLUG.match(slug):
         errors.add("slug", "required: lower-case letters, digits and hyphens")
-    name = spec.get("name") if isinstance(spec.get("name"), Mapping) else {}
+    name: Mapping[str, Any] = spec["name"] if isinstance(spec.get("name"), Mapping) else {}
     for lang in ("en", "local"):
         if not name.get(lang):
             errors.add(f"name.{lang}", "required")
@@ -211,10 +211,10 @@ def _upsert_venue(session: Session, region: Region, values: dict[str, Any], forc
     if venue is None:
         session.add(Venue(region=region, seed_digest=digest, **values))
         report.created.append(label)
-    elif venue.seed_digest == digest and not (force and venue.edited_in_app):
-        report.unchanged.append(label)
     elif venue.edited_in_app and not force:
         report.kept_edited.append(label)
+    elif venue.seed_digest == digest and not venue.edited_in_app:
+        report.unchanged.append(label)
     else:
         for key, value in values.items():
             setattr(venue, key, value)

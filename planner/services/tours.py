@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planner.core.geo import is_valid_latlon
+from planner.core.geo import as_latlon
 from planner.core.hours import HoursError, clock, parse_clock, parse_hours
 from planner.core.itinerary import (
     Appointment,
@@ -145,7 +145,8 @@ class _Resolver:
             venue = self.venue(spec, where)
             return venue_place(venue) if venue else None
         name, lat, lon = spec.get("name"), spec.get("lat"), spec.get("lon")
-        if not is_valid_latlon(lat, lon) or isinstance(lat, bool):
+        position = as_latlon(lat, lon)
+        if position is None:
             self.errors.add(f"{where}.lat", f"({lat!r}, {lon!r}) is not a valid latitude/longitude")
             return None
         try:
@@ -154,8 +155,8 @@ class _Resolver:
             self.errors.add(f"{where}.hours", str(exc))
             return None
         self._points += 1
-        label = str(name or f"{float(lat):.5f}, {float(lon):.5f}")
-        return Place(key=f"point:{self._points}", name=label, lat=float(lat), lon=float(lon), hours=hours)
+        label = str(name or f"{position[0]:.5f}, {position[1]:.5f}")
+        return Place(key=f"point:{self._points}", name=label, lat=position[0], lon=position[1], hours=hours)
 
 
 def _date(value: object, where: str, errors: FieldErrors) -> date | None:
@@ -250,7 +251,9 @@ def build_problem(session: Session, spec: Mapping[str, Any]) -> tuple[Problem, R
             continue
         locked = _date(item["day"], f"{where}.day", errors) if item.get("day") else None
         hands_on = venue.experience_minutes or 0 if venue and venue.experience_offered else 0
-        price = (venue.admission_price or 0) + ((venue.experience_price or 0) if venue and hands_on else 0) if venue else 0
+        price = (
+            (venue.admission_price or 0) + ((venue.experience_price or 0) if venue and hands_on else 0) if venue else 0
+        )
         candidates.append(
             Candidate(
                 place=place,

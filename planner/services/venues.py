@@ -54,7 +54,7 @@ def list_regions(session: Session) -> list[Region]:
     return list(session.scalars(select(Region).order_by(Region.name_en)))
 
 
-def venues_query(region: Region, *, category: str | None = None, text: str | None = None) -> Select[tuple[Venue]]:
+def venues_query(region: Region, *, category: str | None = None, text: str | None = None) -> Select[Venue]:
     """Select a region's venues, optionally of one category and matching text in any name or address."""
     query = select(Venue).where(Venue.region_id == region.id).order_by(Venue.name_en)
     if category:

@@ -55,7 +55,7 @@ def region(slug: str) -> str:
     if category not in CATEGORIES:
         category = None
     text = (request.args.get("q") or "").strip()[:100] or None
-    venues = list(db_session.scalars(venues_query(region, category=category, text=text)))
+    venues: list[Venue] = list(db_session.scalars(venues_query(region, category=category, text=text)))
     features = feature_collection(venues)
     today = date.today()
     for feature, venue in zip(features["features"], venues, strict=True):
@@ -100,6 +100,9 @@ def _week_hours(venue: Venue) -> list[tuple[str, str]]:
     monday = today - timedelta(days=today.weekday())
     names = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
     return [
-        (f"{names[i]} {(monday + timedelta(days=i)).strftime('%m-%d')}", format_intervals(hours.intervals_on(monday + timedelta(days=i))))
+        (
+            f"{names[i]} {(monday + timedelta(days=i)).strftime('%m-%d')}",
+            format_intervals(hours.intervals_on(monday + timedelta(days=i))),
+        )
         for i in range(7)
     ]
