@@ -35,7 +35,7 @@ __all__ = [
 DEFAULT_ITERATIONS = 300
 _EPS = K.EPS
 # search parameters (tuned on the benchmark; kept in one place so the benchmark can experiment)
-_P = {"restart": 60, "noise": 1000, "rstart": 1, "ls": 0, "maxr": 10}
+_P = {"restart": 60, "noise": 2000, "rstart": 1, "ls": 0, "maxr": 10, "scatter": 300, "subset": 1}
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,10 @@ def solve(
     bd = np.full((n, m), -1.0)
     bp = np.zeros((n, m), np.int64)
     max_r = max(2, min(n // (3 * m), _P["maxr"]))
-    st = np.array([0, 1, 0, 0, 0, max_r, _P["restart"], _P["noise"], _P["rstart"], _P["ls"]], dtype=np.int64)
+    st = np.array(
+        [0, 1, 0, 0, 0, max_r, _P["restart"], _P["noise"], _P["rstart"], _P["ls"], _P["scatter"], _P["subset"], 1],
+        dtype=np.int64,
+    )
     fst = np.zeros(2)
     rng = np.array([(seed * 0x9E3779B97F4A7C15 + 0x2545F4914F6CDD1D) % 2**64 or 1], dtype=np.uint64)
     if seconds is None:

@@ -80,9 +80,10 @@ def _rand(rng: np.ndarray) -> np.uint64:
 
 @njit(cache=True)
 def _randint(rng: np.ndarray, n: int) -> int:
+    # int64 on both paths: mixing uint64 and int64 would make numba unify to float64
     if n <= 1:
-        return 0
-    return int((_rand(rng) >> np.uint64(11)) % np.uint64(n))
+        return np.int64(0)
+    return np.int64((_rand(rng) >> np.uint64(11)) % np.uint64(n))
 
 
 @njit(cache=True)
@@ -331,11 +332,21 @@ def _recompute_tour(P, S, k, BD, BP, all_v):
 
 
 @njit(cache=True)
-def _fill(P, S, BD, BP, noise, rng):
-    """Greedy insertion by score^2 / added time until nothing fits (Vansteenwegen et al. 2009)."""
+def _fill(P, S, BD, BP, noise, rng, changed, removed, nrem):
+    """Greedy insertion by score^2 / added time until nothing fits (Vansteenwegen et al. 2009).
+
+    BD/BP are kept across calls: tours marked `changed` are re-evaluated for every unvisited visit,
+    the others only for the `removed[:nrem]` visits (their other entries are still exact).
+    """
     n, m = BD.shape
     for k in range(m):
-        _recompute_tour(P, S, k, BD, BP, True)
+        if changed[k]:
+            _recompute_tour(P, S, k, BD, BP, True)
+        else:
+            for j in range(nrem):
+                v = removed[j]
+                if S.vt[v] < 0 and P.wcnt[k, v] > 0 and P.sc[v] > 0.0:
+                    _best_pos(P, S, k, v, BD, BP)
     while True:
         best = -1.0
         bv = -1
@@ -528,18 +539,25 @@ def _two_opt_relocate(P, S, k, buf, maxseg):
 
 
 @njit(cache=True)
-def _shake(P, S, R, starts):
-    """Remove R consecutive visits from every tour, starting at starts[k] (wrapping around)."""
+def _shake(P, S, R, starts, scatter, rng, changed):
+    """Remove R consecutive visits from every tour, starting at starts[k] (wrapping around);
+    with `scatter`, remove about R visits per tour at random places instead (escapes what a run
+    removal plus the same greedy refill would rebuild)."""
     m = S.rl.shape[0]
     for k in range(m):
         n = S.rl[k]
-        if n == 0:
+        if n == 0 or not changed[k]:
             continue
         r = R if R < n else n
         s = starts[k] % n
         # mark then compact, so wrap-around is easy
-        for j in range(r):
-            S.vt[S.R[k, (s + j) % n]] = -2
+        if scatter:
+            for i in range(n):
+                if _randint(rng, n) < r:
+                    S.vt[S.R[k, i]] = -2
+        else:
+            for j in range(r):
+                S.vt[S.R[k, (s + j) % n]] = -2
         w = 0
         for i in range(n):
             v = S.R[k, i]
@@ -591,19 +609,22 @@ def ils(P, cur, best, BD, BP, st, fst, rng, iters):
     """Run `iters` ILS iterations, continuing the search state kept in st/fst/cur/best.
 
     st = [iteration, R, S, no_improve, initialised, max_R, restart_after, noise per mille, random starts,
-    local search]; fst = [best score, best cost].
+    local search, scatter-shake per mille,
+    shake a random subset of tours, full refresh pending]; fst = [best score, best cost].
     """
     m = cur.rl.shape[0]
     buf = np.empty(2 * BD.shape[0] + 2, np.int64)
     starts = np.zeros(m, np.int64)
     noise = st[7] / 1000.0
+    allk = np.ones(m, np.bool_)
+    changed = np.ones(m, np.bool_)
+    n = BD.shape[0]
+    removed = np.empty(n, np.int64)
+    before = np.empty(n, np.int64)
     if st[4] == 0:
         st[4] = 1
         _refresh_all(P, cur)
-        _fill(P, cur, BD, BP, 0.0, rng)
-        for k in range(m):
-            if _two_opt_relocate(P, cur, k, buf, 12):
-                _fill(P, cur, BD, BP, 0.0, rng)
+        _fill(P, cur, BD, BP, 0.0, rng, allk, removed, 0)
         sc, co = _evaluate(P, cur)
         copy_sol(cur, best)
         fst[0] = sc
@@ -615,14 +636,29 @@ def ils(P, cur, best, BD, BP, st, fst, rng, iters):
         R = st[1]
         for k in range(m):
             starts[k] = _randint(rng, cur.rl[k] + 1) if st[8] else st[2]
-        _shake(P, cur, R, starts)
-        _fill(P, cur, BD, BP, noise, rng)
+        if st[11]:
+            # a subset of the tours only: smaller kicks, and untouched tours keep their insertion data
+            nch = 0
+            for k in range(m):
+                changed[k] = _randint(rng, 2) == 0
+                nch += changed[k]
+            if nch == 0:
+                changed[_randint(rng, m)] = True
+        before[:] = cur.vt
+        _shake(P, cur, R, starts, _randint(rng, 1000) < st[10], rng, changed)
+        nrem = 0
+        for v in range(n):
+            if before[v] >= 0 and cur.vt[v] < 0:
+                removed[nrem] = v
+                nrem += 1
+        _fill(P, cur, BD, BP, noise, rng, allk if st[12] else changed, removed, nrem)
+        st[12] = 0
         sc, co = _evaluate(P, cur)
         if st[9] and sc > fst[0] - 1e-9:
             # polish only promising solutions: the cost LS may free time for one more insertion
             for k in range(m):
                 if _two_opt_relocate(P, cur, k, buf, 12):
-                    _fill(P, cur, BD, BP, 0.0, rng)
+                    _fill(P, cur, BD, BP, 0.0, rng, allk, removed, 0)
             sc, co = _evaluate(P, cur)
         if _better(sc, co, fst[0], fst[1]):
             copy_sol(cur, best)
@@ -644,6 +680,7 @@ def ils(P, cur, best, BD, BP, st, fst, rng, iters):
         if st[3] >= st[6]:
             copy_sol(best, cur)
             st[3] = 0
+            st[12] = 1  # insertion data belong to the abandoned solution
 
 
 @njit(cache=True)
@@ -658,6 +695,7 @@ def polish(P, S, BD, BP, rng):
         if _two_opt_relocate(P, S, k, buf, 12):
             changed = True
     if changed:
-        _fill(P, S, BD, BP, 0.0, rng)
+        allk = np.ones(m, np.bool_)
+        _fill(P, S, BD, BP, 0.0, rng, allk, buf, 0)
         for k in range(m):
             _two_opt_relocate(P, S, k, buf, 12)
