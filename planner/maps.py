@@ -65,7 +65,10 @@ class PlannerMap(folium.Map):
     """A folium.Map whose JS/CSS come from static/; per-instance lists leave Folium's global defaults alone."""
 
     def __init__(self, asset_url: AssetUrl, tiles: Tiles, **kwargs: Any) -> None:
-        super().__init__(tiles=None, control_scale=True, **kwargs)
+        super().__init__(tiles=None, **kwargs)
+        MetricScale().add_to(self)
+        # Folium hands max_zoom to its tile layer only; without one, Leaflet (and marker clustering) has none.
+        self.options["maxZoom"] = 19
         self.default_js = [
             ("leaflet", asset_url("vendor/leaflet/leaflet.js")),
             ("jquery", asset_url("vendor/jquery/jquery.min.js")),
@@ -73,6 +76,18 @@ class PlannerMap(folium.Map):
         self.default_css = [("leaflet_css", asset_url("vendor/leaflet/leaflet.css"))]
         if tiles.url:
             folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, name="map", max_zoom=19).add_to(self)
+
+
+class MetricScale(MacroElement):
+    """A metric-only scale bar (Folium's control_scale adds miles too)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
 
 
 class ClusteredGeoJson(JSCSSMixin, MacroElement):
@@ -223,7 +238,8 @@ def build_route_map(days: Sequence[RouteDay], asset_url: AssetUrl, tiles: Tiles,
             folium.PolyLine(day.line, color=colour, weight=4, opacity=0.8, tooltip=escape(day.name)).add_to(group)
         for stop in day.stops:
             text = "" if stop.number is None else str(stop.number)
-            shape = "planner-pin planner-pin-base" if stop.number is None else "planner-pin"
+            # the kind as a class lets a page style appointments apart from visits (the numbers stay one sequence)
+            shape = f"planner-pin planner-pin-{escape(stop.kind)}" + (" planner-pin-base" if stop.number is None else "")
             icon = folium.DivIcon(
                 html=f'<div class="{shape}" style="background:{colour}">{escape(text)}</div>',
                 icon_size=(26, 26),
@@ -253,6 +269,7 @@ _PIN_STYLE = """<style>
 .planner-pin { width: 26px; height: 26px; border-radius: 50%; color: #fff; font: bold 13px/26px sans-serif;
   text-align: center; border: 2px solid #fff; box-shadow: 0 1px 3px rgba(0,0,0,.6); box-sizing: border-box; }
 .planner-pin-base { border-radius: 4px; width: 18px; height: 18px; margin: 4px; }
+.planner-pin-appointment { border-radius: 4px; border-color: #111; }
 </style>"""
 
 
