@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 #: Iterations used when neither ``seconds`` nor ``iterations`` is given (deterministic).
-DEFAULT_ITERATIONS = 300
+DEFAULT_ITERATIONS = 500
 _EPS = K.EPS
 # search parameters (tuned on the benchmark; kept in one place so the benchmark can experiment)
 _P = {"restart": 60, "noise": 2000, "rstart": 1, "ls": 0, "maxr": 10, "scatter": 300, "subset": 1}
