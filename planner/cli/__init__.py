@@ -108,3 +108,7 @@ def init_app(app: Flask) -> None:
     """Register the planner commands on the app's CLI."""
     for command in (seed_command, plan_command, export_group, import_group):
         app.cli.add_command(command)
+    from planner.cli.printing import export_tour_command, print_command
+
+    export_group.add_command(export_tour_command)
+    app.cli.add_command(print_command)
