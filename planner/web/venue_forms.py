@@ -93,13 +93,6 @@ class VenueForm(FlaskForm):
             SelectChoice(code, category_label(code)) for code in CATEGORIES
         ]
 
-    def editable_version(self) -> int | None:
-        """The version the person edited, or None when the hidden field was tampered with or is missing."""
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return None
-
     def to_record(self, errors: FieldErrors) -> dict[str, Any]:
         """The typed values as a data/SCHEMA.md venue record; hours that are not YAML are added to `errors`
         (and left out of the record)."""

@@ -75,10 +75,9 @@ def edit(slug: str, venue_slug: str) -> Page:
     if not form.validate():
         form.form_errors.append(str(CSRF_FAILED))
         return _form_page(form, region, venue, status=400)
-    version = form.editable_version()
     try:
         record = _checked_record(form, region, venue.slug)
-        update_venue(db_session, venue, record, -1 if version is None else version)
+        update_venue(db_session, venue, record, _version(form.version.data))
         db_session.commit()
     except FieldErrors as exc:
         db_session.rollback()
@@ -105,7 +104,7 @@ def delete(slug: str, venue_slug: str) -> Page:
         else:
             name = display_name(venue)
             try:
-                delete_venue(db_session, venue, _int(form.version.data))
+                delete_venue(db_session, venue, _version(form.version.data))
                 db_session.commit()
                 flash(_("Venue “%(name)s” deleted.", name=name), "success")
                 return redirect(url_for("regions.region", slug=region.slug))
@@ -167,37 +166,33 @@ def _conflict_page(form: VenueForm, region: Region, venue_slug: str, record: dic
         "entries are kept below. Check them against the saved venue, then save again to replace it with yours.",
         version=current.version,
     )
-    page = render_template(
-        "venues/form.html",
-        form=form,
-        region=region,
-        venue=current,
-        conflict={"message": message, "fields": names},
-        hours_example=HOURS_EXAMPLE,
-        tiles=_tile_config(),
-    )
-    return page, 409
+    return _form_page(form, region, current, status=409, conflict={"message": message, "fields": names})
 
 
-def _form_page(form: VenueForm, region: Region, venue: Venue | None = None, *, status: int = 200) -> Page:
+def _form_page(
+    form: VenueForm,
+    region: Region,
+    venue: Venue | None = None,
+    *,
+    status: int = 200,
+    conflict: dict[str, Any] | None = None,
+) -> Page:
+    tiles = {"url": current_app.config["TILE_URL"], "attribution": current_app.config["TILE_ATTRIBUTION"]}
     page = render_template(
         "venues/form.html",
         form=form,
         region=region,
         venue=venue,
-        conflict=None,
+        conflict=conflict,
         hours_example=HOURS_EXAMPLE,
-        tiles=_tile_config(),
+        tiles=tiles,
     )
     return page, status
 
 
-def _tile_config() -> dict[str, str]:
-    return {"url": current_app.config["TILE_URL"], "attribution": current_app.config["TILE_ATTRIBUTION"]}
-
-
-def _int(text: str | None) -> int:
+def _version(text: str | None) -> int:
+    """The version a form was opened at; anything else (a tampered field) counts as stale."""
     try:
         return int(text or "")
     except ValueError:
-        return -1  # never a version: treated as stale
+        return -1
