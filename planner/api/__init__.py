@@ -11,8 +11,8 @@ api = Api()
 
 def init_app(app: Flask) -> None:
     """Register the API blueprints."""
-    from planner.api import exports, geocoding, planning, regions, tours
+    from planner.api import exports, geocoding, planning, regions, tours, venue_exchange
 
     api.init_app(app)
-    for module in (regions, planning, tours, geocoding, exports):
+    for module in (regions, planning, tours, geocoding, exports, venue_exchange):
         api.register_blueprint(module.blp)

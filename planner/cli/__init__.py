@@ -106,6 +106,10 @@ def import_group() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the planner commands on the app's CLI."""
+    from planner.cli import exchange
+
+    export_group.add_command(exchange.export_venues_command)
+    import_group.add_command(exchange.import_venues_command)
     for command in (seed_command, plan_command, export_group, import_group):
         app.cli.add_command(command)
     from planner.cli.printing import export_tour_command, print_command
