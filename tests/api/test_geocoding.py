@@ -2,87 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import socket
-import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from planner.services.geocoding import GeocoderSettings, GeocoderUnavailable, geocode_address
+from tests.nominatim import FakeNominatim, serve_nominatim
 
 TIMEOUT = 0.5
-PLACES = [
-    {"place_id": 1, "lat": "36.5621", "lon": "136.6627", "display_name": "Kenroku-en, Kanazawa, Ishikawa, Japan"},
-    {"place_id": 2, "lat": "36.5650", "lon": "136.6600", "display_name": "Kenrokumachi, Kanazawa, Japan"},
-]
-
-
-@dataclass
-class FakeNominatim:
-    """What the stand-in was asked, and the answer it gives per query text."""
-
-    port: int
-    requests: list[dict[str, Any]] = field(default_factory=list)
-    release: threading.Event = field(default_factory=threading.Event)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: Any
-
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        url = urlsplit(self.path)
-        params = {k: v[0] for k, v in parse_qs(url.query).items()}
-        fake: FakeNominatim = self.server.fake
-        fake.requests.append({"path": url.path, "params": params, "user_agent": self.headers.get("User-Agent")})
-        q = params.get("q", "")
-        if q == "slow":
-            fake.release.wait(TIMEOUT * 6)  # longer than the client waits; released at teardown
-            self._send(200, json.dumps(PLACES))
-        elif q == "boom":
-            self._send(500, "<html>Internal Server Error</html>", "text/html")
-        elif q == "garbled":
-            self._send(200, '[{"lat": "36.5", "lon"')
-        elif q == "not-a-list":
-            self._send(200, json.dumps({"unexpected": True}))
-        elif q == "nowhere":
-            self._send(200, "[]")
-        else:
-            self._send(200, json.dumps(PLACES))
-
-    def _send(self, status: int, body: str, content_type: str = "application/json") -> None:
-        data = body.encode()
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):  # the client gave up (the timeout case)
-            pass
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (signature of the base class)
-        pass
 
 
 @pytest.fixture
 def nominatim() -> Iterator[FakeNominatim]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    fake = FakeNominatim(port=server.server_address[1])
-    server.fake = fake  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield fake
-    fake.release.set()
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serve_nominatim(slow_seconds=TIMEOUT * 6) as fake:  # "slow" answers long after the client gave up
+        yield fake
 
 
 def _free_port() -> int:
