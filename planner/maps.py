@@ -281,7 +281,8 @@ def build_route_map(days: Sequence[RouteDay], asset_url: AssetUrl, tiles: Tiles,
         for stop in day.stops:
             text = "" if stop.number is None else str(stop.number)
             # the kind as a class lets a page style appointments apart from visits (the numbers stay one sequence)
-            shape = f"planner-pin planner-pin-{escape(stop.kind)}" + (" planner-pin-base" if stop.number is None else "")
+            base = " planner-pin-base" if stop.number is None else ""
+            shape = f"planner-pin planner-pin-{escape(stop.kind)}{base}"
             icon = folium.DivIcon(
                 html=f'<div class="{shape}" style="background:{colour}">{escape(text)}</div>',
                 icon_size=(26, 26),

@@ -41,10 +41,11 @@ def set_language(lang: str) -> Response:
 
 def init_app(app: Flask) -> None:
     """Register the page blueprints and template helpers."""
-    from planner.web import imports, printing, regions, venues
+    from planner.web import imports, printing, regions, tours, venues
 
     app.register_blueprint(regions.bp)
     app.register_blueprint(imports.bp)
+    app.register_blueprint(tours.bp)
     app.register_blueprint(printing.bp)
     app.register_blueprint(venues.bp)
     app.add_url_rule("/lang/<lang>", "set_language", set_language)
