@@ -312,3 +312,36 @@ def test_the_builder_says_when_the_address_service_cannot_be_reached(
     message = start.locator("[data-geocode-message]")
     expect(message).to_contain_text("cannot be reached")
     expect(message).to_have_class(re.compile("bad"))
+
+
+def test_the_dates_drive_day_rows_lock_choices_and_the_open_filter(
+    live_server: str, new_context: Callable[..., BrowserContext]
+) -> None:
+    page = new_context().new_page()
+    page.goto(f"{live_server}/tours/new?region=kanazawa")
+    add_from_list(page, "ohi-museum")
+    add_from_list(page, CLOSED_MONDAYS)
+    page.get_by_label("First day").fill(MONDAY)
+    page.get_by_label("Last day").fill("2018-03-27")
+    expect(page.locator("[data-days] > li")).to_have_count(2)
+    lock = page.locator(f"[data-candidates] > li[data-slug='{CLOSED_MONDAYS}']").get_by_label("Day")
+    expect(lock.locator("option")).to_have_count(3)  # any day, Monday, Tuesday
+    page.get_by_label("Open on the chosen dates").check()
+    museum = page.locator(f"[data-picker] li[data-venue='{CLOSED_MONDAYS}']")
+    expect(museum).to_be_visible()  # open on the Tuesday
+    page.get_by_label("Last day").fill(MONDAY)
+    expect(museum).to_be_hidden()  # Monday alone: closed
+    expect(page.locator("[data-days] > li")).to_have_count(0)
+    page.get_by_label("Last day").fill("2018-03-27")
+    lock.select_option("2018-03-27")
+
+    page.get_by_text("A different start, end or hours on some days").click()
+    tuesday = page.locator("[data-days] > li[data-day='2018-03-27']")
+    tuesday.locator("fieldset.place").first.get_by_label("Venue").select_option("kanazawa-station")
+    page.get_by_label("Title", exact=True).fill("Two days")
+    page.locator("fieldset.place").first.get_by_label("Venue").select_option("hotel-nikko-kanazawa")
+    plan(page)
+    expect(page.locator("section.day")).to_have_count(2)
+    tuesday_rows = page.locator("#day-2018-03-27 table.timetable")
+    expect(tuesday_rows.locator("tr.stop-start")).to_contain_text("Kanazawa Station")
+    expect(tuesday_rows.locator("tr.stop-visit.locked")).to_contain_text("21st Century Museum")  # locked in the builder
