@@ -27,6 +27,7 @@ from planner.services.venue_edits import (
 from planner.services.venues import venue_by_slug
 from planner.web import display_name
 from planner.web.regions import get_region, get_venue
+from planner.web.tours import tour_ref
 from planner.web.venue_forms import HOURS_EXAMPLE, VenueForm, form_data
 
 bp = Blueprint("venues", __name__)
@@ -118,7 +119,9 @@ def delete(slug: str, venue_slug: str) -> Page:
                 message = _("Someone changed this venue after you opened this page. Look at it again before deleting.")
                 status = 409
     tours = tours_using_venue(db_session, venue)
-    page = render_template("venues/delete.html", region=region, venue=venue, form=form, tours=tours, message=message)
+    page = render_template(
+        "venues/delete.html", region=region, venue=venue, form=form, tours=tours, tour_ref=tour_ref, message=message
+    )
     return page, status
 
 

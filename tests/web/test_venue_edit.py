@@ -204,7 +204,7 @@ def test_delete_asks_first_then_deletes(app: Flask, client: FlaskClient) -> None
 
 def test_a_venue_in_a_saved_tour_is_not_deleted_and_the_tours_are_named(app: Flask, client: FlaskClient) -> None:
     page = client.get("/regions/kanazawa/venues/kenroku-en/delete").get_data(as_text=True)
-    assert "kanazawa-study-tour-2018" in page
+    assert '<a href="/tours/kanazawa-study-tour-2018">' in page
     assert 'type="submit" class="danger"' not in page
     venue = _venue(app, "kanazawa", "kenroku-en")
     assert venue is not None
