@@ -1,6 +1,7 @@
 """Run the TOPTW solver on the rows of bks.csv and check every route independently.
 
-    .venv/bin/python benchmarks/optw.py --seconds 1 [--only c1,r1,pr] [--rows N] [--jobs 2] [--data DIR]
+    .venv/bin/python benchmarks/optw.py --seconds 1 [--only c1,r1,pr] [--rows N] [--jobs 2]
+        [--iterations N] [--set restart=100]
 
 The validator below re-reads the raw file and applies the README's rules itself (truncated Euclidean
 distances, service start within [O, C], leave the depot at O_0, back by C_0, each customer once); it shares
@@ -14,6 +15,7 @@ import csv
 import math
 import re
 import sys
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -71,16 +73,25 @@ def validate(path: Path, tours: list[list[int]], n_tours: int) -> tuple[int, lis
     return score, problems
 
 
-def run_row(args: tuple[str, str, int, int, float, int]) -> dict[str, object]:
+def run_row(args: tuple[str, str, int, int, float, int, int, dict[str, int]]) -> dict[str, object]:
     """Solve one (instance, tours) row in a worker process (kernels loaded from numba's cache)."""
-    data, name, tours, bks, seconds, seed = args
-    from planner.core.optw import solve_optw_file
-    from planner.core.toptw import warmup
+    data, name, tours, bks, seconds, iterations, seed, params = args
+    from planner.core import toptw
+    from planner.core.optw import read_instance, solve_optw_file
 
-    warmup()  # compile/load outside the timed call
+    toptw._P.update(params)
+    toptw.warmup()  # compile/load outside the timed call
     folder = "cordeau" if name.startswith("pr") else "solomon"
     path = Path(data) / folder / f"{name}.txt"
-    res = solve_optw_file(path, tours, seconds, seed=seed)
+    if iterations:
+        # a fixed iteration budget: comparisons of search variants that do not depend on machine load
+        t0 = time.perf_counter()
+        inst, ids = read_instance(path, tours)
+        sol = toptw.solve(inst, iterations=iterations, seed=seed)
+        res: dict[str, object] = {"tours": [[ids[v] for v in r] for r in sol.tours], "score": int(round(sol.score))}
+        res["seconds"] = time.perf_counter() - t0
+    else:
+        res = solve_optw_file(path, tours, seconds, seed=seed)
     score, problems = validate(path, res["tours"], tours)  # type: ignore[arg-type]
     if score != res["score"]:
         problems.append(f"reported score {res['score']} != recomputed {score}")
@@ -101,6 +112,8 @@ def main() -> int:
     ap.add_argument("--rows", type=int, default=0, help="only the first N selected rows")
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--iterations", type=int, default=0, help="a fixed iteration budget instead of --seconds")
+    ap.add_argument("--set", default="", help="search parameters to override, e.g. restart=100,ls=1")
     ap.add_argument("--data", default=str(ROOT.parent / "shared" / "benchmarks" / "optw"))
     a = ap.parse_args()
 
@@ -115,7 +128,8 @@ def main() -> int:
     from planner.core.toptw import warmup
 
     warmup()  # one compile (or cache load) before any timing; workers then load from the cache
-    tasks = [(a.data, name, k, bks, a.seconds, a.seed) for name, k, bks in rows]
+    params = {kv.split("=")[0]: int(kv.split("=")[1]) for kv in a.set.split(",") if kv}
+    tasks = [(a.data, name, k, bks, a.seconds, a.iterations, a.seed, params) for name, k, bks in rows]
     print(f"{'instance':<8} {'m':>2} {'score':>6} {'best':>6} {'gap%':>6} {'sec':>5}")
     gaps: dict[str, list[float]] = {}
     bad = 0

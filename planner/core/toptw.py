@@ -5,8 +5,9 @@ A tourist's plan is a TOPTW: days are tours, venues are visits with a score (pri
 then minimises the total cost, with an iterated local search in the style of Vansteenwegen et al. (2009):
 greedy insertion by score^2 / added time with O(1) slack bookkeeping (a latest-arrival generalisation of
 maxShift that stays exact with several windows per visit), a shake that removes runs of consecutive
-visits, intra-tour 2-opt / or-opt on the cost, and restarts from the best solution. The hot loops are
-numba kernels in ``planner.core.toptw_kernels``.
+(or scattered) visits, sometimes refilling without the removed visits, record-to-record acceptance
+(a refilled solution far below the best is undone), restarts from the best solution and a final
+intra-tour 2-opt / or-opt on the cost. The hot loops are numba kernels in ``planner.core.toptw_kernels``.
 """
 
 from __future__ import annotations
@@ -35,7 +36,17 @@ __all__ = [
 DEFAULT_ITERATIONS = 500
 _EPS = K.EPS
 # search parameters (tuned on the benchmark; kept in one place so the benchmark can experiment)
-_P = {"restart": 60, "noise": 2000, "rstart": 1, "ls": 0, "maxr": 10, "scatter": 300, "subset": 1}
+_P = {
+    "restart": 60,
+    "noise": 2000,
+    "rstart": 1,
+    "ls": 0,
+    "maxr": 10,
+    "scatter": 300,
+    "subset": 1,
+    "accept": 25,
+    "tabu": 300,
+}
 
 
 @dataclass(frozen=True)
@@ -226,6 +237,7 @@ def solve(
     ki = _kernel_instance(instance)
     cur = K.new_sol(n, m)
     best = K.new_sol(n, m)
+    prev = K.new_sol(n, m)
     if initial is not None:
         routes = [list(initial[k]) if k < len(initial) else [] for k in range(m)]
         flat = np.array([v for r in routes for v in r], dtype=np.int64)
@@ -236,13 +248,29 @@ def solve(
     bp = np.zeros((n, m), np.int64)
     max_r = max(2, min(n // (3 * m), _P["maxr"]))
     st = np.array(
-        [0, 1, 0, 0, 0, max_r, _P["restart"], _P["noise"], _P["rstart"], _P["ls"], _P["scatter"], _P["subset"], 1],
+        [
+            0,
+            1,
+            0,
+            0,
+            0,
+            max_r,
+            _P["restart"],
+            _P["noise"],
+            _P["rstart"],
+            _P["ls"],
+            _P["scatter"],
+            _P["subset"],
+            1,
+            _P["accept"],
+            _P["tabu"],
+        ],
         dtype=np.int64,
     )
     fst = np.zeros(2)
     rng = np.array([(seed * 0x9E3779B97F4A7C15 + 0x2545F4914F6CDD1D) % 2**64 or 1], dtype=np.uint64)
     if seconds is None:
-        K.ils(ki, cur, best, bd, bp, st, fst, rng, DEFAULT_ITERATIONS if iterations is None else iterations)
+        K.ils(ki, cur, best, prev, bd, bp, st, fst, rng, DEFAULT_ITERATIONS if iterations is None else iterations)
     else:
         deadline = t0 + seconds
         limit = iterations if iterations is not None else 1 << 62
@@ -251,7 +279,7 @@ def solve(
         while done < limit:
             c0 = time.perf_counter()
             step = min(chunk, limit - done)
-            K.ils(ki, cur, best, bd, bp, st, fst, rng, step)
+            K.ils(ki, cur, best, prev, bd, bp, st, fst, rng, step)
             done += step
             now = time.perf_counter()
             per = (now - c0) / step

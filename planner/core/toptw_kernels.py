@@ -354,13 +354,18 @@ def _recompute_tour(P, S, k, BD, BP, all_v):
 
 
 @njit(cache=True)
-def _fill(P, S, BD, BP, noise, rng, changed, removed, nrem):
+def _fill(P, S, BD, BP, noise, rng, changed, removed, nrem, tabu):
     """Greedy insertion by score^2 / added time until nothing fits (Vansteenwegen et al. 2009).
 
     BD/BP are kept across calls: tours marked `changed` are re-evaluated for every unvisited visit,
-    the others only for the `removed[:nrem]` visits (their other entries are still exact).
+    the others only for the `removed[:nrem]` visits (their other entries are still exact). With `tabu`,
+    the removed visits are not inserted again (their entries are kept exact for later calls).
     """
     n, m = BD.shape
+    skip = np.zeros(n, np.bool_)
+    if tabu:
+        for j in range(nrem):
+            skip[removed[j]] = True
     for k in range(m):
         if changed[k]:
             _recompute_tour(P, S, k, BD, BP, True)
@@ -374,7 +379,7 @@ def _fill(P, S, BD, BP, noise, rng, changed, removed, nrem):
         bv = -1
         bk = -1
         for v in range(n):
-            if S.vt[v] >= 0:
+            if S.vt[v] >= 0 or skip[v]:
                 continue
             for k in range(m):
                 d = BD[v, k]
@@ -627,12 +632,15 @@ def _better(s1, c1, s2, c2):
 
 
 @njit(cache=True)
-def ils(P, cur, best, BD, BP, st, fst, rng, iters):
+def ils(P, cur, best, prev, BD, BP, st, fst, rng, iters):
     """Run `iters` ILS iterations, continuing the search state kept in st/fst/cur/best.
 
     st = [iteration, R, S, no_improve, initialised, max_R, restart_after, noise per mille, random starts,
-    local search, scatter-shake per mille,
-    shake a random subset of tours, full refresh pending]; fst = [best score, best cost].
+    local search, scatter-shake per mille, shake a random subset of tours, full refresh pending,
+    acceptance threshold per mille of the best score, chance per mille that the removed visits are not
+    reinserted in the same iteration]; fst = [best score, best cost].
+    With a threshold, a shaken-and-refilled solution scoring below best - max(best * threshold, best visit
+    score) is rejected (record-to-record travel): the search goes back to ``prev``.
     """
     m = cur.rl.shape[0]
     buf = np.empty(2 * BD.shape[0] + 2, np.int64)
@@ -643,10 +651,15 @@ def ils(P, cur, best, BD, BP, st, fst, rng, iters):
     n = BD.shape[0]
     removed = np.empty(n, np.int64)
     before = np.empty(n, np.int64)
+    pBD = np.empty_like(BD)
+    pBP = np.empty_like(BP)
+    dev = st[13] / 1000.0
+    # small instances: allow losing at least one visit, or the search could not move at all
+    scmax = P.sc.max()
     if st[4] == 0:
         st[4] = 1
         _refresh_all(P, cur)
-        _fill(P, cur, BD, BP, 0.0, rng, allk, removed, 0)
+        _fill(P, cur, BD, BP, 0.0, rng, allk, removed, 0, False)
         sc, co = _evaluate(P, cur)
         copy_sol(cur, best)
         fst[0] = sc
@@ -667,21 +680,33 @@ def ils(P, cur, best, BD, BP, st, fst, rng, iters):
             if nch == 0:
                 changed[_randint(rng, m)] = True
         before[:] = cur.vt
+        if dev > 0.0:
+            copy_sol(cur, prev)
+            pBD[:] = BD
+            pBP[:] = BP
         _shake(P, cur, R, starts, _randint(rng, 1000) < st[10], rng, changed)
         nrem = 0
         for v in range(n):
             if before[v] >= 0 and cur.vt[v] < 0:
                 removed[nrem] = v
                 nrem += 1
-        _fill(P, cur, BD, BP, noise, rng, allk if st[12] else changed, removed, nrem)
+        full = st[12]
+        tabu = _randint(rng, 1000) < st[14]
+        _fill(P, cur, BD, BP, noise, rng, allk if full else changed, removed, nrem, tabu)
         st[12] = 0
         sc, co = _evaluate(P, cur)
         if st[9] and sc > fst[0] - 1e-9:
             # polish only promising solutions: the cost LS may free time for one more insertion
             for k in range(m):
                 if _two_opt_relocate(P, cur, k, buf, 12):
-                    _fill(P, cur, BD, BP, 0.0, rng, allk, removed, 0)
+                    _fill(P, cur, BD, BP, 0.0, rng, allk, removed, 0, False)
             sc, co = _evaluate(P, cur)
+        if dev > 0.0 and sc < fst[0] - max(fst[0] * dev, scmax) - 1e-9:
+            copy_sol(prev, cur)
+            BD[:] = pBD
+            BP[:] = pBP
+            st[12] = full  # saved insertion data were stale too
+            sc = fst[0] - 1.0  # counts as non-improving
         if _better(sc, co, fst[0], fst[1]):
             copy_sol(cur, best)
             fst[0] = sc
@@ -718,6 +743,6 @@ def polish(P, S, BD, BP, rng):
             changed = True
     if changed:
         allk = np.ones(m, np.bool_)
-        _fill(P, S, BD, BP, 0.0, rng, allk, buf, 0)
+        _fill(P, S, BD, BP, 0.0, rng, allk, buf, 0, False)
         for k in range(m):
             _two_opt_relocate(P, S, k, buf, 12)

@@ -280,3 +280,26 @@ def test_empty_inputs() -> None:
     sol = solve(inst, iterations=5)
     assert sol.tours == ((),) and sol.score == 0.0 and sol.cost == 10.0
     assert list(itertools.chain(*sol.tours)) == []
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 10_000))
+def test_longer_search_on_larger_instances_stays_feasible_and_deterministic(seed: int) -> None:
+    # enough iterations for restarts, rejected shakes (record-to-record acceptance) and tabu refills
+    rng = np.random.default_rng(seed)
+    n_loc = 50
+    pts = rng.uniform(0, 100, size=(n_loc, 2))
+    travel = np.sqrt(((pts[:, None] - pts[None, :]) ** 2).sum(-1))
+    visits = []
+    for i in range(1, n_loc):
+        wins = []
+        for _ in range(3):
+            lo = float(rng.uniform(0, 250))
+            wins.append(((lo, lo + 40.0), (lo + 80.0, lo + 150.0)))
+        visits.append(Visit(i, float(rng.integers(5, 20)), float(rng.integers(1, 20)), tuple(wins)))
+    visits.append(Visit(None, 30.0, 5.0, (((100.0, 140.0),),) * 3))
+    inst = Instance(travel, tuple(visits), (TourSpec(0, 0, 0.0, 400.0),) * 3, precedence=((0, 1), (2, 3)))
+    a = solve(inst, iterations=400, seed=seed)
+    assert check(inst, a.tours) == []
+    assert a.score == score_of(inst, a.tours)
+    assert solve(inst, iterations=400, seed=seed) == a
