@@ -63,7 +63,7 @@ def test_an_unknown_language_changes_nothing(client: FlaskClient) -> None:
 def test_korean_pages_show_korean_names_with_the_japanese_beside(client: FlaskClient) -> None:
     client.get("/lang/ko")
     venue = client.get("/regions/kanazawa/venues/kenroku-en").get_data(as_text=True)
-    assert "<h1>겐로쿠엔 <span class=\"local\">兼六園</span></h1>" in venue
+    assert '<h1>겐로쿠엔 <span class="local">兼六園</span></h1>' in venue
     assert "Kenroku-en Garden" in venue  # the English name stays findable
     assert "운영 시간" in venue and "Opening hours" not in venue
     region = client.get("/regions/kanazawa").get_data(as_text=True)

@@ -47,8 +47,9 @@ def _pages(pdf: Path) -> int:
 
 
 def _days_per_page(pdf: Path) -> list[set[str]]:
-    """The "Day N of M" headings on each page (pdftotext separates pages with form feeds)."""
-    return [set(re.findall(r"Day\s+(\d+)\s+of\s+\d+", page)) for page in _poppler("pdftotext", pdf).split("\f")[:-1]]
+    """The "Day N of M" (Korean "M일 중 N일차") headings on each page; pdftotext separates pages with form feeds."""
+    heading = re.compile(r"Day\s+(\d+)\s+of\s+\d+|\d+일\s*중\s*(\d+)일차")
+    return [{a or b for a, b in heading.findall(page)} for page in _poppler("pdftotext", pdf).split("\f")[:-1]]
 
 
 def test_the_print_view_numbers_stops_in_timetable_order_and_loads_nothing_remote(client: FlaskClient) -> None:
