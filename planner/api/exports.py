@@ -7,14 +7,13 @@ from typing import Any
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
-from planner.api.errors import abort_with, not_found
+from planner.api.errors import abort_with
+from planner.api.tours import tour_or_404
 from planner.core.itinerary import PlanConflict
-from planner.db.models import Tour
 from planner.db.session import db_session
 from planner.io.exports import FORMATS, ExportError
 from planner.io.handout import tour_data
 from planner.io.records import FieldErrors
-from planner.services.tours import tour_by_ref
 from planner.web.printing import export_response
 
 blp = Blueprint("tour_exports_api", __name__, url_prefix="/api/v1", description="Tour exports")
@@ -31,13 +30,6 @@ class ExportArgsSchema(Schema):
     )
 
 
-def _tour_or_404(ref: str) -> Tour:
-    tour = tour_by_ref(db_session, ref)
-    if tour is None:
-        not_found(f"no tour {ref!r}")
-    return tour
-
-
 @blp.route("/tours/<ref>/export")
 @blp.arguments(ExportArgsSchema, location="query", error_status_code=400)
 @blp.response(
@@ -52,7 +44,7 @@ def _tour_or_404(ref: str) -> Tour:
 @blp.alt_response(422, description="The tour was never planned and has no plan")
 def get_tour_export(args: dict[str, Any], ref: str) -> Any:
     """Export a saved tour (id or slug); it is planned first if it never was."""
-    tour = _tour_or_404(ref)
+    tour = tour_or_404(ref)
     try:
         data = tour_data(db_session, tour)
     except (FieldErrors, PlanConflict) as exc:

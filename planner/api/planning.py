@@ -11,19 +11,12 @@ from flask_smorest import Blueprint
 from planner.api.errors import abort_with
 from planner.api.schemas import MatrixResultSchema, MatrixSchema, ProblemSchema
 from planner.core.itinerary import PlanConflict
-from planner.core.legs import TravelSettings, travel_matrix
+from planner.core.legs import WALKING_LIMITS, TravelSettings, travel_matrix
 from planner.db.session import db_session
 from planner.io.records import FieldErrors
 from planner.services.tours import plan_problem
 
 blp = Blueprint("planning_api", __name__, url_prefix="/api/v1", description="Plans and travel matrices")
-
-_WALKING_FIELDS = {
-    "speed_m_per_min": "walk_speed_m_per_min",
-    "detour_factor": "detour_factor",
-    "per_leg_minutes": "per_leg_minutes",
-    "max_walk_m": "max_walk_m",
-}
 
 
 @blp.route("/plan", methods=["POST"])
@@ -44,7 +37,7 @@ def post_plan(problem: dict[str, Any]) -> Any:
 @blp.response(200, MatrixResultSchema)
 def post_matrix(args: dict[str, Any]) -> Any:
     """Leg metres and minutes between points ([lat, lon]); mode walk, transfer, or auto (walk up to the limit)."""
-    overrides = {_WALKING_FIELDS[k]: v for k, v in (args.get("walking") or {}).items()}
+    overrides = {WALKING_LIMITS[k][0]: v for k, v in (args.get("walking") or {}).items()}
     settings = replace(TravelSettings(), **overrides)
     if args["mode"] == "walk":
         settings = replace(settings, max_walk_m=float("inf"))

@@ -33,7 +33,8 @@ class TourSchema(TourSummarySchema):
     result = fields.Dict(dump_only=True, allow_none=True)
 
 
-def _tour_or_404(ref: str) -> Tour:
+def tour_or_404(ref: str) -> Tour:
+    """Load a tour by id or slug, or answer 404."""
     tour = tour_by_ref(db_session, ref)
     if tour is None:
         not_found(f"no tour {ref!r}")
@@ -65,14 +66,14 @@ def post_tour(data: dict[str, Any]) -> Any:
 @blp.response(200, TourSchema)
 def get_tour(ref: str) -> Any:
     """A saved tour (id or slug) with its problem and last result."""
-    return _tour_or_404(ref)
+    return tour_or_404(ref)
 
 
 @blp.route("/tours/<ref>/plan", methods=["POST"])
 @blp.response(200, TourSchema)
 def post_tour_plan(ref: str) -> Any:
     """Plan a saved tour again and store the result."""
-    tour = _tour_or_404(ref)
+    tour = tour_or_404(ref)
     try:
         replan_tour(db_session, tour)
     except (FieldErrors, PlanConflict) as exc:

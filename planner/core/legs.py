@@ -12,7 +12,7 @@ Defaults and where they come from:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -40,6 +40,33 @@ class TravelSettings:
     transfer_speed_kmh: float = 25.0
     transfer_detour_factor: float = 1.3
     transfer_overhead_minutes: float = 10.0
+
+
+WALKING_LIMITS: dict[str, tuple[str, float, float]] = {
+    "speed_m_per_min": ("walk_speed_m_per_min", 20, 150),
+    "detour_factor": ("detour_factor", 1.0, 3.0),
+    "per_leg_minutes": ("per_leg_minutes", 0, 30),
+    "max_walk_m": ("max_walk_m", 100, 20000),
+}
+"""Walking settings as written in seed files and problem JSON: key -> (TravelSettings field, min, max)."""
+
+
+def walking_overrides(spec: Mapping[str, object]) -> tuple[dict[str, float], list[tuple[str, str]]]:
+    """Validate walking settings given by their JSON keys.
+
+    :return: the TravelSettings field values, and (key, message) for every value out of range.
+    """
+    values: dict[str, float] = {}
+    errors: list[tuple[str, str]] = []
+    for key, (field_name, low, high) in WALKING_LIMITS.items():
+        if key not in spec:
+            continue
+        value = spec[key]
+        if not isinstance(value, int | float) or isinstance(value, bool) or not low <= value <= high:
+            errors.append((key, f"{value!r} must be a number from {low:g} to {high:g}"))
+        else:
+            values[field_name] = float(value)
+    return values, errors
 
 
 @dataclass(frozen=True)

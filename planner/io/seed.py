@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from planner.core.geo import is_valid_latlon
+from planner.core.legs import walking_overrides
 from planner.db.models import Region, Tour, Venue
 from planner.db.session import db_session, upgrade_database
 from planner.io.records import SLUG, FieldErrors, venue_values
@@ -163,18 +164,10 @@ def _region_values(spec: Mapping[str, Any]) -> dict[str, Any]:
         "centre_lat": float(centre[0]),
         "centre_lon": float(centre[1]),
     }
-    for key, column, low, high in (
-        ("speed_m_per_min", "walk_speed_m_per_min", 20, 150),
-        ("detour_factor", "detour_factor", 1.0, 3.0),
-        ("per_leg_minutes", "per_leg_minutes", 0, 30),
-        ("max_walk_m", "max_walk_m", 100, 20000),
-    ):
-        if key in walking:
-            value = walking[key]
-            if not isinstance(value, int | float) or not low <= value <= high:
-                errors.add(f"walking.{key}", f"{value!r} must be a number from {low} to {high}")
-            else:
-                values[column] = float(value)
+    overrides, problems = walking_overrides(walking)
+    values.update(overrides)
+    for key, message in problems:
+        errors.add(f"walking.{key}", message)
     if errors.errors:
         raise errors
     return values

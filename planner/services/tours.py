@@ -37,6 +37,7 @@ from planner.core.itinerary import (
     hands_on_share,
     plan_itinerary,
 )
+from planner.core.legs import walking_overrides
 from planner.db.models import Region, Tour, Venue
 from planner.io.records import SLUG, FieldErrors
 from planner.services.places import region_travel, venue_place, visit_minutes
@@ -285,19 +286,10 @@ def build_problem(session: Session, spec: Mapping[str, Any]) -> tuple[Problem, R
         elif lunch_window:
             lunch = Lunch(lunch_window, minutes)
     travel = region_travel(region)
-    walking = spec.get("walking") or {}
-    for key, field_name, low, high in (
-        ("speed_m_per_min", "walk_speed_m_per_min", 20, 150),
-        ("detour_factor", "detour_factor", 1.0, 3.0),
-        ("per_leg_minutes", "per_leg_minutes", 0, 30),
-        ("max_walk_m", "max_walk_m", 100, 20000),
-    ):
-        if key in walking:
-            value = walking[key]
-            if not isinstance(value, int | float) or isinstance(value, bool) or not low <= value <= high:
-                errors.add(f"walking.{key}", f"{value!r} must be a number from {low} to {high}")
-            else:
-                travel = replace(travel, **{field_name: float(value)})
+    walking, problems = walking_overrides(spec.get("walking") or {})
+    travel = replace(travel, **walking)
+    for key, message in problems:
+        errors.add(f"walking.{key}", message)
     orders = []
     slug_key = {v.slug: key for key, v in resolve.venues.items()}
     candidate_keys = {c.place.key for c in candidates}

@@ -93,6 +93,10 @@ def _broken_copy(tmp_path: Path, mutate) -> Path:  # type: ignore[no-untyped-def
             "chungnam.yaml: venue #3 ({slug}): hours: '18:00-09:00' ends before it starts",
         ),
         (lambda d: d["venues"][2].pop("sources"), "chungnam.yaml: venue #3 ({slug}): sources: required"),
+        (
+            lambda d: d["region"].update(walking={"speed_m_per_min": 500}),
+            "chungnam.yaml: region: walking.speed_m_per_min: 500 must be a number from 20 to 150",
+        ),
     ],
 )
 def test_bad_seed_file_names_file_venue_and_field_and_loads_nothing(
