@@ -46,6 +46,7 @@ _P = {
     "subset": 1,
     "accept": 25,
     "tabu": 300,
+    "swap": 1,
 }
 
 
@@ -264,6 +265,7 @@ def solve(
             1,
             _P["accept"],
             _P["tabu"],
+            _P["swap"],
         ],
         dtype=np.int64,
     )

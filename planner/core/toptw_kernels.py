@@ -566,6 +566,58 @@ def _two_opt_relocate(P, S, k, buf, maxseg):
 
 
 @njit(cache=True)
+def _swap_in(P, S, BD, BP, noise, rng, buf, removed, changed):
+    """ "Replace" move: put an unvisited visit in place of one or two consecutive visits worth less, then
+    refill (the removed ones may fit elsewhere); repeat while it gains. Precedence-bound visits stay put."""
+    n = S.vt.shape[0]
+    m = S.rl.shape[0]
+    for _ in range(8):
+        bg = 0.0
+        bv = -1
+        bk = -1
+        bi = -1
+        bL = 0
+        for v in range(n):
+            if S.vt[v] >= 0 or P.hasprec[v] or P.sc[v] <= bg:
+                continue
+            for k in range(m):
+                c = P.wcnt[k, v]
+                if c == 0:
+                    continue
+                lmax = P.wL[P.woff[k, v] + c - 1] + EPS
+                nk = S.rl[k]
+                for i in range(nk):
+                    if i > 0 and S.ST[k, i - 1] + P.svc[S.R[k, i - 1]] > lmax:
+                        break
+                    g = P.sc[v]
+                    for L in range(1, 3):
+                        if i + L > nk:
+                            break
+                        u = S.R[k, i + L - 1]
+                        if P.hasprec[u]:
+                            break
+                        g -= P.sc[u]
+                        if g > bg + 1e-9:
+                            buf[0] = v
+                            if _seq_ok(P, S, k, buf, 1, i, i + L):
+                                bg = g
+                                bv = v
+                                bk = k
+                                bi = i
+                                bL = L
+        if bv < 0:
+            return
+        for j in range(bL):
+            removed[j] = S.R[bk, bi]
+            _remove_at(S, bk, bi)
+        _insert_at(S, bk, bi, bv)
+        _update(P, S, bk)
+        changed[:] = False
+        changed[bk] = True
+        _fill(P, S, BD, BP, noise, rng, changed, removed, bL, False)
+
+
+@njit(cache=True)
 def _shake(P, S, R, starts, scatter, rng, changed):
     """Remove R consecutive visits from every tour, starting at starts[k] (wrapping around);
     with `scatter`, remove about R visits per tour at random places instead (escapes what a run
@@ -695,6 +747,10 @@ def ils(P, cur, best, prev, BD, BP, st, fst, rng, iters):
         _fill(P, cur, BD, BP, noise, rng, allk if full else changed, removed, nrem, tabu)
         st[12] = 0
         sc, co = _evaluate(P, cur)
+        if st[15] and sc > fst[0] - scmax - 1e-9:
+            # only near the best: the scan costs about one refill
+            _swap_in(P, cur, BD, BP, noise, rng, buf, removed, changed)
+            sc, co = _evaluate(P, cur)
         if st[9] and sc > fst[0] - 1e-9:
             # polish only promising solutions: the cost LS may free time for one more insertion
             for k in range(m):
