@@ -19,6 +19,12 @@ def display_name(item: Any) -> str:
     return str(getattr(item, "name_en", None) or getattr(item, "name", ""))
 
 
+def local_name(item: Any) -> str:
+    """The local-script name to show beside `display_name`, or '' when it would repeat it (Korean venues in Korean)."""
+    local = str(getattr(item, "name_local", None) or "")
+    return "" if local == display_name(item) else local
+
+
 def static_url(path: str) -> str:
     """URL of a file under static/ (what the map builders take as `asset_url`)."""
     return url_for("static", filename=path)
@@ -49,4 +55,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(printing.bp)
     app.register_blueprint(venues.bp)
     app.add_url_rule("/lang/<lang>", "set_language", set_language)
-    app.jinja_env.globals.update(display_name=display_name, category_label=category_label)
+    app.jinja_env.globals.update(display_name=display_name, local_name=local_name, category_label=category_label)

@@ -55,3 +55,12 @@ def test_user_text_on_the_map_is_escaped(app: Flask, client: FlaskClient) -> Non
         db_session.commit()
     html = client.get("/regions/kanazawa").get_data(as_text=True)
     assert "<img src=x" not in html  # JSON in the map script escapes <, and the list escapes HTML
+
+
+def test_korean_names_are_not_repeated_as_their_own_local_name(client: FlaskClient) -> None:
+    client.get("/lang/ko")
+    html = client.get("/regions/chungnam/venues/gongsanseong").get_data(as_text=True)
+    heading = html.split("<h1>")[1].split("</h1>")[0]
+    assert heading.count("공산성") == 1
+    html = client.get("/regions/kanazawa/venues/kenroku-en").get_data(as_text=True)
+    assert '<span class="local">兼六園</span>' in html  # the Japanese name stays beside the Korean one
