@@ -20,7 +20,7 @@ from planner.core.hours import UNKNOWN_HOURS, Interval, OpeningHours, clock
 from planner.core.legs import Mode, TravelMatrix, TravelSettings, travel_matrix
 from planner.core.toptw import Instance, TourSpec, Visit, schedule_tour, solve
 
-DEFAULT_ITERATIONS = 400
+DEFAULT_ITERATIONS = 2000
 """Deterministic search budget for product plans (benchmarks/plan.py measures its speed)."""
 
 
