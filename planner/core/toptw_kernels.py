@@ -484,6 +484,25 @@ def _seg_cost(P, S, k, buf, nb, p, q):
     return c + P.C[prev, S.NL[k, q]]
 
 
+@njit(cache=True, inline="always")
+def _apply_if_cheaper(P, S, k, buf, nb, a, b):
+    """Write buf[:nb] over positions a..b-1 of tour k if that is cheaper and feasible (uses buf[nb:2nb])."""
+    for i in range(nb):
+        buf[nb + i] = S.R[k, a + i]
+    old = _seg_cost(P, S, k, buf[nb:], nb, a, b)
+    new = _seg_cost(P, S, k, buf, nb, a, b)
+    if (
+        new < old - 1e-9
+        and _seq_ok(P, S, k, buf, nb, a, b)
+        and (not P.anyprec or _prec_seq_ok(P, S, k, buf, nb, a, b))
+    ):
+        for i in range(nb):
+            S.R[k, a + i] = buf[i]
+        _update(P, S, k)
+        return True
+    return False
+
+
 @njit(cache=True)
 def _two_opt_relocate(P, S, k, buf, maxseg):
     """First-improvement intra-route 2-opt and or-opt (segments <= 3) on the cost matrix."""
@@ -498,18 +517,7 @@ def _two_opt_relocate(P, S, k, buf, maxseg):
                 nb = q - p
                 for i in range(nb):
                     buf[i] = S.R[k, q - 1 - i]
-                for i in range(nb):
-                    buf[nb + i] = S.R[k, p + i]
-                old = _seg_cost(P, S, k, buf[nb:], nb, p, q)
-                new = _seg_cost(P, S, k, buf, nb, p, q)
-                if (
-                    new < old - 1e-9
-                    and _seq_ok(P, S, k, buf, nb, p, q)
-                    and (not P.anyprec or _prec_seq_ok(P, S, k, buf, nb, p, q))
-                ):
-                    for i in range(nb):
-                        S.R[k, p + i] = buf[i]
-                    _update(P, S, k)
+                if _apply_if_cheaper(P, S, k, buf, nb, p, q):
                     improved = True
                     improved_any = True
                     break
@@ -543,18 +551,7 @@ def _two_opt_relocate(P, S, k, buf, maxseg):
                         for i in range(p, p + L):
                             buf[nb] = S.R[k, i]
                             nb += 1
-                    for i in range(nb):
-                        buf[nb + i] = S.R[k, a + i]
-                    old = _seg_cost(P, S, k, buf[nb:], nb, a, b)
-                    new = _seg_cost(P, S, k, buf, nb, a, b)
-                    if (
-                        new < old - 1e-9
-                        and _seq_ok(P, S, k, buf, nb, a, b)
-                        and (not P.anyprec or _prec_seq_ok(P, S, k, buf, nb, a, b))
-                    ):
-                        for i in range(nb):
-                            S.R[k, a + i] = buf[i]
-                        _update(P, S, k)
+                    if _apply_if_cheaper(P, S, k, buf, nb, a, b):
                         improved = True
                         improved_any = True
                         break
