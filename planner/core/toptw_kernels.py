@@ -491,11 +491,7 @@ def _apply_if_cheaper(P, S, k, buf, nb, a, b):
         buf[nb + i] = S.R[k, a + i]
     old = _seg_cost(P, S, k, buf[nb:], nb, a, b)
     new = _seg_cost(P, S, k, buf, nb, a, b)
-    if (
-        new < old - 1e-9
-        and _seq_ok(P, S, k, buf, nb, a, b)
-        and (not P.anyprec or _prec_seq_ok(P, S, k, buf, nb, a, b))
-    ):
+    if new < old - 1e-9 and _seq_ok(P, S, k, buf, nb, a, b) and (not P.anyprec or _prec_seq_ok(P, S, k, buf, nb, a, b)):
         for i in range(nb):
             S.R[k, a + i] = buf[i]
         _update(P, S, k)
